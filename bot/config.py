@@ -1,0 +1,64 @@
+"""Where things are: the database, the content folders, the Telegram connection.
+
+Every setting has a sensible default so that ``samenspraak chat`` works on a
+fresh machine with no configuration at all; the environment overrides them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def default_content_root() -> Path:
+    """The folder holding ``dialogues/``, ``glossary/`` and ``locales/``.
+
+    ``SAMENSPRAAK_CONTENT`` wins (an editor's own content folder); an installed
+    wheel carries the content under ``bot/_content``; a checkout has it at the
+    repository root.
+    """
+    override = os.environ.get("SAMENSPRAAK_CONTENT")
+    if override:
+        return Path(override).expanduser().resolve()
+    bundled = _PACKAGE_DIR / "_content"
+    if (bundled / "locales").is_dir():
+        return bundled
+    return _PACKAGE_DIR.parent
+
+
+def default_db_path() -> Path:
+    """``SAMENSPRAAK_DB``, else a file in the user's data directory (XDG)."""
+    override = os.environ.get("SAMENSPRAAK_DB")
+    if override:
+        return Path(override).expanduser()
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return data_home / "samenspraak" / "samenspraak.sqlite3"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the application factory needs, resolved once at start."""
+
+    db_path: Path = field(default_factory=default_db_path)
+    content_root: Path = field(default_factory=default_content_root)
+    token: str | None = field(default_factory=lambda: os.environ.get("TELEGRAM_BOT_TOKEN") or None)
+    api_url: str | None = field(default_factory=lambda: os.environ.get("TELEGRAM_API_URL") or None)
+    #: Finished preparations are erased this many days after they were finished.
+    retention_days: int = field(default_factory=lambda: int(os.environ.get("SAMENSPRAAK_RETENTION_DAYS", "90")))
+    #: Updates handled at once (different users); each user's updates stay in order.
+    max_concurrent_updates: int = 32
+
+    @property
+    def dialogues_dir(self) -> Path:
+        return self.content_root / "dialogues"
+
+    @property
+    def glossary_dir(self) -> Path:
+        return self.content_root / "glossary"
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.content_root / "locales"

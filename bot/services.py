@@ -1,0 +1,37 @@
+"""The long-lived parts every handler needs, built once by the application factory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from telegram.ext import CallbackContext
+
+from bot.config import Settings
+from bot.i18n import Catalogs
+from bot.invitations.store import InvitationStore
+from bot.reminders.store import ReminderStore
+from bot.storage.db import Database
+from bot.storage.repository import Repository
+
+if TYPE_CHECKING:
+    from bot.coach.script import Script
+    from bot.glossary.service import Glossary
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    repo: Repository
+    catalogs: Catalogs
+    scripts: dict[str, Script]
+    glossary: Glossary
+    invitations: InvitationStore
+    reminders: ReminderStore
+
+
+def services(context: CallbackContext) -> Services:  # type: ignore[type-arg]
+    """The Services of the running application (stored in bot_data by the factory)."""
+    found: Services = context.application.bot_data["services"]
+    return found

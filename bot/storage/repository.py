@@ -1,0 +1,376 @@
+"""The bot's storage, as the handlers see it: a small async repository, no SQL outside.
+
+Each public method is one unit of work and one hop to the database thread
+(see ``bot.storage.db``). Methods that change a teacher's preparation take
+the Telegram ``update_id`` and record it in the same transaction, so an
+update processed twice (redelivered after a crash) changes nothing twice.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from bot.storage.db import Database, transaction
+
+Role = Literal["teacher", "parent"]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    user_id: int
+    role: Role | None
+    language: str | None
+    active_preparation_id: int | None
+
+
+@dataclass(frozen=True)
+class PreparationRecord:
+    id: int
+    user_id: int
+    script_id: str
+    state: str  # the coach engine's progress, as JSON
+    finished_at: str | None
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What a preparation step did: ``applied`` is False when the update was seen before."""
+
+    applied: bool
+    preparation_id: int | None
+
+
+class Repository:
+    """Async access to users, preparations and anonymous counters."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime] = utc_now) -> None:
+        self._db = db
+        self._clock = clock
+        # Users are read on every update; a write-through cache saves that hop.
+        self._users: dict[int, UserRecord] = {}
+
+    # -- users ------------------------------------------------------------------------------------
+
+    async def get_user(self, user_id: int) -> UserRecord | None:
+        if user_id in self._users:
+            return self._users[user_id]
+
+        def work(conn: sqlite3.Connection) -> UserRecord | None:
+            row = conn.execute(
+                "SELECT user_id, role, language, active_preparation_id FROM users WHERE user_id = ?",
+                (user_id,),
+            ).fetchone()
+            return UserRecord(*row) if row else None
+
+        user = await self._db.run(work)
+        if user is not None:
+            self._users[user_id] = user
+        return user
+
+    async def set_role(self, user_id: int, role: Role) -> UserRecord:
+        return await self._update_user(user_id, "role", role)
+
+    async def set_language(self, user_id: int, language: str) -> UserRecord:
+        return await self._update_user(user_id, "language", language)
+
+    async def _update_user(self, user_id: int, column: str, value: Any) -> UserRecord:
+        now = _iso(self._clock())
+        if column not in ("role", "language"):
+            raise ValueError(column)
+
+        def work(conn: sqlite3.Connection) -> UserRecord:
+            with transaction(conn):
+                _ensure_user(conn, user_id, now)
+                conn.execute(f"UPDATE users SET {column} = ?, updated_at = ? WHERE user_id = ?", (value, now, user_id))
+                return _read_user(conn, user_id)
+
+        user = await self._db.run(work)
+        self._users[user_id] = user
+        return user
+
+    # -- preparations -----------------------------------------------------------------------------
+
+    async def save_step(
+        self,
+        *,
+        update_id: int,
+        user_id: int,
+        preparation_id: int | None,
+        script_id: str,
+        state: str,
+        finished: bool = False,
+        active: bool = True,
+    ) -> StepResult:
+        """Store a preparation's new state (creating it when ``preparation_id`` is None).
+
+        Recorded together with ``update_id`` in one transaction: if that update was
+        already processed, nothing is written and ``applied`` is False.
+        """
+        now = _iso(self._clock())
+
+        def work(conn: sqlite3.Connection) -> StepResult:
+            with transaction(conn):
+                if not _claim_update(conn, update_id, now):
+                    row = conn.execute(
+                        "SELECT active_preparation_id FROM users WHERE user_id = ?", (user_id,)
+                    ).fetchone()
+                    return StepResult(False, row[0] if row else preparation_id)
+                _ensure_user(conn, user_id, now)
+                prep_id = preparation_id
+                finished_at = now if finished else None
+                if prep_id is None:
+                    prep_id = conn.execute(
+                        "INSERT INTO preparations (user_id, script_id, state, finished_at, created_at, updated_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?)",
+                        (user_id, script_id, state, finished_at, now, now),
+                    ).lastrowid
+                else:
+                    changed = conn.execute(
+                        "UPDATE preparations SET state = ?, updated_at = ?,"
+                        " finished_at = CASE WHEN ? THEN COALESCE(finished_at, ?) ELSE NULL END"
+                        " WHERE id = ? AND user_id = ?",
+                        (state, now, finished, now, prep_id, user_id),
+                    ).rowcount
+                    if not changed:
+                        raise LookupError("preparation not found for this user")
+                conn.execute(
+                    "UPDATE users SET active_preparation_id = ?, updated_at = ? WHERE user_id = ?",
+                    (prep_id if active else None, now, user_id),
+                )
+                return StepResult(True, prep_id)
+
+        result = await self._db.run(work)
+        self._users.pop(user_id, None)
+        return result
+
+    async def set_active_preparation(self, user_id: int, preparation_id: int | None) -> None:
+        now = _iso(self._clock())
+
+        def work(conn: sqlite3.Connection) -> None:
+            with transaction(conn):
+                _ensure_user(conn, user_id, now)
+                conn.execute(
+                    "UPDATE users SET active_preparation_id = ?, updated_at = ? WHERE user_id = ?",
+                    (preparation_id, now, user_id),
+                )
+
+        await self._db.run(work)
+        self._users.pop(user_id, None)
+
+    async def get_preparation(self, user_id: int, preparation_id: int) -> PreparationRecord | None:
+        """One preparation, only if it belongs to ``user_id`` (a teacher's notes are theirs alone)."""
+
+        def work(conn: sqlite3.Connection) -> PreparationRecord | None:
+            row = conn.execute(
+                "SELECT id, user_id, script_id, state, finished_at, created_at, updated_at"
+                " FROM preparations WHERE id = ? AND user_id = ?",
+                (preparation_id, user_id),
+            ).fetchone()
+            return PreparationRecord(*row) if row else None
+
+        return await self._db.run(work)
+
+    async def list_preparations(self, user_id: int) -> list[PreparationRecord]:
+        def work(conn: sqlite3.Connection) -> list[PreparationRecord]:
+            rows = conn.execute(
+                "SELECT id, user_id, script_id, state, finished_at, created_at, updated_at"
+                " FROM preparations WHERE user_id = ? ORDER BY updated_at DESC, id DESC",
+                (user_id,),
+            ).fetchall()
+            return [PreparationRecord(*row) for row in rows]
+
+        return await self._db.run(work)
+
+    async def delete_preparation(self, user_id: int, preparation_id: int) -> bool:
+        def work(conn: sqlite3.Connection) -> bool:
+            with transaction(conn):
+                conn.execute(
+                    "UPDATE users SET active_preparation_id = NULL"
+                    " WHERE user_id = ? AND active_preparation_id = ?",
+                    (user_id, preparation_id),
+                )
+                return conn.execute(
+                    "DELETE FROM preparations WHERE id = ? AND user_id = ?", (preparation_id, user_id)
+                ).rowcount > 0
+
+        deleted = await self._db.run(work)
+        self._users.pop(user_id, None)
+        return deleted
+
+    # -- drafts: a short multi-step form in progress (an invitation being made, a reflection) --------
+
+    async def get_draft(self, user_id: int) -> tuple[str, str] | None:
+        """(kind, JSON data) of the user's open draft, if any."""
+
+        def work(conn: sqlite3.Connection) -> tuple[str, str] | None:
+            row = conn.execute("SELECT kind, data FROM drafts WHERE user_id = ?", (user_id,)).fetchone()
+            return (row[0], row[1]) if row else None
+
+        return await self._db.run(work)
+
+    async def save_draft(self, user_id: int, kind: str, data: str, update_id: int | None = None) -> bool:
+        """Store the draft (and the update id, when given); False if that update was seen before."""
+        now = _iso(self._clock())
+
+        def work(conn: sqlite3.Connection) -> bool:
+            with transaction(conn):
+                if update_id is not None and not _claim_update(conn, update_id, now):
+                    return False
+                _ensure_user(conn, user_id, now)
+                conn.execute(
+                    "INSERT INTO drafts (user_id, kind, data, updated_at) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (user_id) DO UPDATE SET kind = excluded.kind, data = excluded.data,"
+                    " updated_at = excluded.updated_at",
+                    (user_id, kind, data, now),
+                )
+                return True
+
+        return await self._db.run(work)
+
+    async def drop_draft(self, user_id: int) -> None:
+        def work(conn: sqlite3.Connection) -> None:
+            with transaction(conn):
+                conn.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
+
+        await self._db.run(work)
+
+    # -- anonymous question counts ----------------------------------------------------------------
+
+    async def count_question(self, language: str, term_key: str | None, unmatched_question: str | None) -> None:
+        """Count a glossary question without any user or chat id.
+
+        A found term is counted by key only; an unmatched question keeps its
+        (normalised, shortened) text so editors can see which terms are missing.
+        """
+        key = term_key or ""
+        question = "" if term_key else (unmatched_question or "")[:100]
+
+        def work(conn: sqlite3.Connection) -> None:
+            with transaction(conn):
+                conn.execute(
+                    "INSERT INTO question_counts (language, term_key, question, count) VALUES (?, ?, ?, 1)"
+                    " ON CONFLICT (language, term_key, question) DO UPDATE SET count = count + 1",
+                    (language, key, question),
+                )
+
+        await self._db.run(work)
+
+    async def question_stats(self) -> tuple[list[tuple[str, int]], list[tuple[str, str, int]]]:
+        """(most asked terms, unmatched questions by language), most frequent first."""
+
+        def work(conn: sqlite3.Connection) -> tuple[list[tuple[str, int]], list[tuple[str, str, int]]]:
+            terms = conn.execute(
+                "SELECT term_key, SUM(count) FROM question_counts WHERE term_key != ''"
+                " GROUP BY term_key ORDER BY 2 DESC, 1"
+            ).fetchall()
+            unmatched = conn.execute(
+                "SELECT language, question, count FROM question_counts WHERE term_key = ''"
+                " ORDER BY language, count DESC, question"
+            ).fetchall()
+            return [tuple(r) for r in terms], [tuple(r) for r in unmatched]  # type: ignore[misc]
+
+        return await self._db.run(work)
+
+    # -- privacy ----------------------------------------------------------------------------------
+
+    async def export_user(self, user_id: int) -> dict[str, Any]:
+        """Everything stored about one user, as shown by /privacy."""
+
+        def work(conn: sqlite3.Connection) -> dict[str, Any]:
+            user = conn.execute(
+                "SELECT role, language, created_at FROM users WHERE user_id = ?", (user_id,)
+            ).fetchone()
+            preps = conn.execute(
+                "SELECT id, script_id, state, finished_at, updated_at FROM preparations WHERE user_id = ?"
+                " ORDER BY id",
+                (user_id,),
+            ).fetchall()
+            invitations = conn.execute(
+                "SELECT id, preparation_id, details, meeting_at, expires_at, revoked_at, opened_at"
+                " FROM invitations WHERE user_id = ? ORDER BY id",
+                (user_id,),
+            ).fetchall()
+            reminders = conn.execute(
+                "SELECT id, preparation_id, kind, due_at, status FROM reminders WHERE user_id = ?"
+                " AND status IN ('pending', 'sending') ORDER BY due_at",
+                (user_id,),
+            ).fetchall()
+            drafts = conn.execute("SELECT kind, data FROM drafts WHERE user_id = ?", (user_id,)).fetchall()
+            return {
+                "user": dict(user) if user else None,
+                "preparations": [dict(row) for row in preps],
+                "invitations": [dict(row) for row in invitations],
+                "reminders": [dict(row) for row in reminders],
+                "drafts": [dict(row) for row in drafts],
+            }
+
+        return await self._db.run(work)
+
+    async def erase_user(self, user_id: int) -> None:
+        """Erase every row that belongs to ``user_id`` (cascades to preparations)."""
+
+        def work(conn: sqlite3.Connection) -> None:
+            with transaction(conn):
+                # Explicit, child tables first: does not depend on foreign-key cascades being on.
+                for table in ("reminders", "invitations", "drafts", "preparations", "users"):
+                    conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
+
+        await self._db.run(work)
+        self._users.pop(user_id, None)
+
+    async def purge_expired(self, retention_days: int) -> int:
+        """Erase preparations finished more than ``retention_days`` ago and old update ids."""
+        now = self._clock()
+        cutoff = _iso(now - timedelta(days=retention_days))
+        update_cutoff = _iso(now - timedelta(days=2))
+
+        def work(conn: sqlite3.Connection) -> int:
+            with transaction(conn):
+                conn.execute(
+                    "UPDATE users SET active_preparation_id = NULL WHERE active_preparation_id IN"
+                    " (SELECT id FROM preparations WHERE finished_at IS NOT NULL AND finished_at < ?)",
+                    (cutoff,),
+                )
+                purged = conn.execute(
+                    "DELETE FROM preparations WHERE finished_at IS NOT NULL AND finished_at < ?", (cutoff,)
+                ).rowcount
+                conn.execute("DELETE FROM processed_updates WHERE processed_at < ?", (update_cutoff,))
+                return purged
+
+        purged = await self._db.run(work)
+        self._users.clear()
+        return purged
+
+
+def _ensure_user(conn: sqlite3.Connection, user_id: int, now: str) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO users (user_id, created_at, updated_at) VALUES (?, ?, ?)", (user_id, now, now)
+    )
+
+
+def _read_user(conn: sqlite3.Connection, user_id: int) -> UserRecord:
+    row = conn.execute(
+        "SELECT user_id, role, language, active_preparation_id FROM users WHERE user_id = ?", (user_id,)
+    ).fetchone()
+    return UserRecord(*row)
+
+
+def _claim_update(conn: sqlite3.Connection, update_id: int, now: str) -> bool:
+    """Record ``update_id`` as processed; False if it already was."""
+    return conn.execute(
+        "INSERT OR IGNORE INTO processed_updates (update_id, processed_at) VALUES (?, ?)", (update_id, now)
+    ).rowcount == 1
