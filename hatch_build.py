@@ -18,6 +18,8 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         from babel.messages.mofile import write_mo
         from babel.messages.pofile import read_po
 
+        if version == "editable":
+            return  # an editable install reads content and compiles catalogs from the checkout
         root = Path(self.root)
         force_include = build_data.setdefault("force_include", {})
         for po in sorted((root / "locales").glob("*/LC_MESSAGES/*.po")):

@@ -19,7 +19,7 @@ from bot.i18n.catalogs import Catalogs, ReviewStatus
 from bot.i18n.locales import SOURCE_LANGUAGE
 
 __all__ = [
-    "Catalogs", "ReviewStatus", "N_", "T_", "_", "current_language", "get_catalogs",
+    "Catalogs", "ReviewStatus", "N_", "TN_", "T_", "_", "current_language", "get_catalogs",
     "install", "ngettext", "pgettext", "set_language", "using_language",
 ]  # fmt: skip
 
@@ -84,6 +84,11 @@ def T_(message: str) -> str:
     if _catalogs is None:
         return message
     return _catalogs.gettext(_language.get(), COACH_DOMAIN, message)
+
+
+def TN_(message: str) -> str:
+    """Like ``N_``, for texts of the coach domain (translated later with ``T_``)."""
+    return message
 
 
 def N_(message: str) -> str:

@@ -9,6 +9,8 @@ client lay it out as one left-to-right unit.
 
 from __future__ import annotations
 
+import re
+
 from bot.i18n.locales import is_rtl
 
 FSI = "\u2068"
@@ -20,3 +22,16 @@ def isolate(text: str, language: str) -> str:
     if not is_rtl(language) or not text:
         return text
     return f"{FSI}{text}{PDI}"
+
+
+# A run of Latin-script words (Dutch terms, abbreviations, phone numbers) with the
+# brackets around it: "(opp)", "Ouders & Onderwijs", "0800-5010", "ib'er".
+_WORD = r"[A-Za-zÀ-ɏ0-9](?:[A-Za-zÀ-ɏ0-9'’.\-/&]*[A-Za-zÀ-ɏ0-9])?"
+_LATIN_RUN = re.compile(rf"\(?{_WORD}(?:[ ]+(?:&[ ]+)?{_WORD})*\)?")
+
+
+def isolate_latin_runs(text: str, language: str) -> str:
+    """In a right-to-left text, isolate every embedded Latin run so it keeps its shape."""
+    if not is_rtl(language):
+        return text
+    return _LATIN_RUN.sub(lambda m: f"{FSI}{m.group(0)}{PDI}", text)

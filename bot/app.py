@@ -1,0 +1,183 @@
+"""The application factory: one place that builds the python-telegram-bot Application.
+
+Every front end -- ``samenspraak run`` on Telegram, the terminal chat, the
+end-to-end tests and the benchmark -- gets its Application from here, so the
+bot behaves the same everywhere. Only the transport differs (``request``).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.coach import handlers as coach
+from bot.coach.script import load_scripts
+from bot.common import fallbacks, language, privacy, start
+from bot.common.errors import on_error
+from bot.common.flood import FloodGuard
+from bot.config import Settings
+from bot.glossary import handlers as glossary
+from bot.glossary.service import Glossary
+from bot.i18n import N_, Catalogs, install, using_language
+from bot.i18n import _ as translate
+from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE
+from bot.invitations import handlers as invitations
+from bot.invitations.store import InvitationStore
+from bot.processor import PerChatUpdateProcessor
+from bot.reminders.scheduler import reschedule_all
+from bot.reminders.store import ReminderStore
+from bot.services import Services
+from bot.storage.db import Database
+from bot.storage.repository import Repository
+from bot.text_router import route_text
+
+log = logging.getLogger(__name__)
+
+#: The token the terminal chat and tests use with the in-process fake Bot API.
+OFFLINE_TOKEN = "123456:OFFLINE-TERMINAL-CHAT"
+
+#: Commands shown in Telegram's menu, with their Dutch descriptions (translated per language).
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", N_("Begin, of terug naar het menu")),
+    ("help", N_("Wat kan deze bot?")),
+    ("taal", N_("Taal kiezen / Language")),
+    ("voorbereiden", N_("Leraren: een oudergesprek voorbereiden")),
+    ("verder", N_("Leraren: verder met een voorbereiding")),
+    ("kaart", N_("Leraren: de voorbereidingskaart tonen")),
+    ("privacy", N_("Wat wordt er bewaard?")),
+    ("wis", N_("Alles over mij wissen")),
+    ("stop", N_("Stoppen of pauzeren")),
+)
+
+
+def load_services(settings: Settings) -> Services:
+    """Load and validate content and catalogs; raises ContentError naming file and line."""
+    catalogs = Catalogs(settings.locales_dir)
+    catalogs.load()
+    install(catalogs)
+    db = Database(settings.db_path)
+    return Services(
+        settings=settings,
+        db=db,
+        repo=Repository(db),
+        catalogs=catalogs,
+        scripts=load_scripts(settings.dialogues_dir),
+        glossary=Glossary.load(settings.glossary_dir, catalogs),
+        invitations=InvitationStore(db),
+        reminders=ReminderStore(db),
+    )
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    rate_limited: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    """Build the bot. Pass ``request`` to talk to another Bot API transport (terminal chat, tests)."""
+    svc = load_services(settings)
+    builder = (
+        Application.builder()
+        .token(settings.token or OFFLINE_TOKEN)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
+        .post_init(start_services)
+        .post_shutdown(stop_services)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    elif settings.api_url:
+        root = settings.api_url.rstrip("/").removesuffix("/bot")
+        builder = builder.base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
+    if rate_limited:
+        # Telegram's flood limits; retry a 429 a few times instead of dropping the reply.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.build()
+    application.bot_data["services"] = svc
+    register_handlers(application)
+    return application
+
+
+def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    """All handlers, in the order they get a chance: guards first, then features, then fallbacks."""
+    app.add_handler(TypeHandler(Update, language.resolve_language), group=-30)
+    app.add_handler(TypeHandler(Update, fallbacks.only_private_chats), group=-20)
+    app.add_handler(TypeHandler(Update, FloodGuard().check), group=-10)
+
+    app.add_handler(CommandHandler("start", start.start))
+    app.add_handler(CommandHandler(["help", "hulp"], start.help_command))
+    app.add_handler(CommandHandler(["taal", "language", "lang"], language.show_language_picker))
+    app.add_handler(CommandHandler("privacy", privacy.privacy))
+    app.add_handler(CommandHandler("wis", privacy.ask_erase))
+    app.add_handler(CommandHandler("stop", start.stop))
+    for handler in coach.handlers() + invitations.handlers() + glossary.handlers():
+        app.add_handler(handler)
+
+    app.add_handler(CallbackQueryHandler(start.choose_role, pattern=r"^r:"))
+    app.add_handler(CallbackQueryHandler(start.show_home, pattern=r"^home$"))
+    app.add_handler(CallbackQueryHandler(language.show_language_picker, pattern=r"^l$"))
+    app.add_handler(CallbackQueryHandler(language.choose_language, pattern=r"^l:"))
+    app.add_handler(CallbackQueryHandler(privacy.ask_erase, pattern=r"^p:erase$"))
+    app.add_handler(CallbackQueryHandler(privacy.erase, pattern=r"^p:erase!$"))
+    app.add_handler(CallbackQueryHandler(privacy.keep, pattern=r"^p:keep$"))
+    app.add_handler(CallbackQueryHandler(privacy.export, pattern=r"^p:export$"))
+    app.add_handler(CallbackQueryHandler(fallbacks.stale_button))
+
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED, fallbacks.edited_message))
+    app.add_handler(MessageHandler(filters.COMMAND, fallbacks.unknown_command))
+    app.add_handler(MessageHandler(filters.TEXT, route_text))
+    app.add_handler(MessageHandler(filters.ALL, fallbacks.not_text))
+    app.add_error_handler(on_error)
+
+
+async def start_services(app: Application) -> None:  # type: ignore[type-arg]
+    """Open the database, register the command menu, catch up on reminders, plan daily clean-up."""
+    svc: Services = app.bot_data["services"]
+    await svc.db.open()
+    await purge(svc)
+    await register_commands(app)
+    await reschedule_all(app)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(_daily_purge, interval=timedelta(hours=24), first=timedelta(hours=1))
+
+
+async def stop_services(app: Application) -> None:  # type: ignore[type-arg]
+    svc: Services = app.bot_data["services"]
+    await svc.db.close()
+
+
+async def register_commands(app: Application) -> None:  # type: ignore[type-arg]
+    """setMyCommands for every language, so Telegram's menu speaks the user's language."""
+    for code in PARENT_LANGUAGES:
+        with using_language(code):
+            commands = [BotCommand(name, translate(description)) for name, description in COMMANDS]
+        await app.bot.set_my_commands(commands, language_code=None if code == SOURCE_LANGUAGE else code)
+
+
+async def purge(svc: Services) -> None:
+    """Retention: finished preparations after N days; invitations and reminders once over."""
+    preparations = await svc.repo.purge_expired(svc.settings.retention_days)
+    invitations = await svc.invitations.purge_expired()
+    reminders = await svc.reminders.purge_finished()
+    if preparations or invitations or reminders:
+        log.info("purged %d preparations, %d invitations, %d reminders", preparations, invitations, reminders)
+
+
+async def _daily_purge(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await purge(context.application.bot_data["services"])

@@ -1,0 +1,145 @@
+"""The ``samenspraak`` command: chat, ask, check, run, stats, i18n.
+
+Each subcommand is a thin front end on the same code the Telegram bot runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import Settings, default_content_root, default_db_path
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    content = Path(args.content).resolve() if getattr(args, "content", None) else default_content_root()
+    db = Path(args.db) if getattr(args, "db", None) else default_db_path()
+    return Settings(db_path=db, content_root=content)
+
+
+def _setup_logging(verbose: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs every request URL, and a Bot API URL contains the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.terminal.chat import run_chat
+
+    return asyncio.run(run_chat(_settings(args), language=args.lang, user_id=args.user, as_json=args.json))
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.glossary.ask import run_ask
+
+    return run_ask(_settings(args), language=args.lang, as_json=args.json, question=args.question)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from bot.check import run_check
+
+    return run_check(_settings(args))
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from bot.stats import run_stats
+
+    return asyncio.run(run_stats(_settings(args), as_json=args.json))
+
+
+def cmd_i18n(args: argparse.Namespace) -> int:
+    from bot.i18n import workflow
+
+    root = _settings(args).content_root
+    steps = {
+        "extract": workflow.write_templates,
+        "update": workflow.update_catalogs,
+        "compile": workflow.compile_catalogs,
+    }
+    for path in steps[args.action](root):
+        print(path)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.telegram_run import run_bot
+
+    _setup_logging(args.verbose)
+    return run_bot(_settings(args), webhook_url=args.webhook_url, listen=args.listen, port=args.port)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="samenspraak",
+        description="Samenspraak: prepare parent conversations (teachers) and explain school terms (parents).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser, db: bool = True) -> None:
+        p.add_argument("--content", help="content folder with dialogues/, glossary/, locales/ (default: built in)")
+        if db:
+            p.add_argument("--db", help=f"SQLite database file (default: $SAMENSPRAAK_DB or {default_db_path()})")
+
+    chat = sub.add_parser("chat", help="talk to the real bot in this terminal (no token, no network)")
+    chat.add_argument("--lang", help="your Telegram language (nl, en, ar, ...); default nl")
+    chat.add_argument("--user", type=int, default=1, help="which Telegram user you are (default 1)")
+    chat.add_argument("--json", action="store_true", help="print every bot message as one JSON object a line")
+    common(chat)
+    chat.set_defaults(func=cmd_chat)
+
+    ask = sub.add_parser("ask", help="answer one glossary question as the bot would")
+    ask.add_argument("question", nargs="?", help="the question; without it, one question a line from stdin")
+    ask.add_argument("--lang", help="the asker's language when the question does not show it")
+    ask.add_argument("--json", action="store_true", help="one JSON object a line")
+    common(ask, db=False)
+    ask.set_defaults(func=cmd_ask)
+
+    check = sub.add_parser("check", help="validate dialogues, glossary and catalogs; exit 1 on any error")
+    common(check, db=False)
+    check.set_defaults(func=cmd_check)
+
+    stats = sub.add_parser("stats", help="most asked terms and unmatched questions (anonymous counts)")
+    stats.add_argument("--json", action="store_true")
+    common(stats)
+    stats.set_defaults(func=cmd_stats)
+
+    i18n = sub.add_parser("i18n", help="translation workflow with Babel: extract, update, compile")
+    i18n.add_argument("action", choices=["extract", "update", "compile"])
+    common(i18n, db=False)
+    i18n.set_defaults(func=cmd_i18n)
+
+    run = sub.add_parser("run", help="run the bot on Telegram (token from TELEGRAM_BOT_TOKEN)")
+    run.add_argument("--webhook-url", help="use a webhook at this public https URL instead of long polling")
+    run.add_argument("--listen", default="127.0.0.1", help="webhook: address to listen on")
+    run.add_argument("--port", type=int, default=8443, help="webhook: port to listen on")
+    run.add_argument("--verbose", action="store_true")
+    common(run)
+    run.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command != "run":
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        result: int = args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,57 @@
+"""Which language to answer in, and the language picker (/taal).
+
+The chain (as in aiogram's i18n middleware): the user's stored choice ->
+Telegram's ``language_code`` negotiated with Babel -> Dutch. It runs first
+for every update and puts the result in the i18n ContextVar.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.common.menus import show_menu
+from bot.common.replies import keyboard, replace_or_reply
+from bot.i18n import _, set_language
+from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE, language_name, negotiate
+from bot.services import services
+
+
+async def resolve_language(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """First handler of every update: set the language for everything that follows."""
+    if not isinstance(update, Update) or update.effective_user is None:
+        set_language(SOURCE_LANGUAGE)
+        return
+    user = update.effective_user
+    record = await services(context).repo.get_user(user.id)
+    if record is not None and record.language:
+        set_language(record.language)
+    else:
+        set_language(negotiate(user.language_code) or SOURCE_LANGUAGE)
+
+
+def language_keyboard(prefix: str = "l:") -> list[list[tuple[str, str]]]:
+    """All languages, three a row, each in its own name ("العربية", "Türkçe")."""
+    buttons = [(language_name(code), f"{prefix}{code}") for code in PARENT_LANGUAGES]
+    return [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+
+
+async def show_language_picker(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/taal and the 🌐 button: choose the language (in both the current language and English)."""
+    text = _("🌐 Kies uw taal.") + "\n🌐 Choose your language."
+    await replace_or_reply(update, text, keyboard(language_keyboard()))
+
+
+async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Callback ``l:<code>``: store the choice and confirm in the new language."""
+    query = update.callback_query
+    if query is None or update.effective_user is None:
+        return
+    code = (query.data or "").removeprefix("l:")
+    if code not in PARENT_LANGUAGES:
+        await query.answer(_("Deze knop werkt niet meer."))
+        return
+    await services(context).repo.set_language(update.effective_user.id, code)
+    set_language(code)
+    await query.answer()
+    await show_menu(update, context, prefix=_("De taal is nu: {language}.").format(language=language_name(code)))

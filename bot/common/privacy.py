@@ -1,0 +1,106 @@
+"""/privacy shows exactly what is stored about the user; /wis erases all of it, after confirmation."""
+
+from __future__ import annotations
+
+import json
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.common.replies import esc, keyboard, replace_or_reply, reply
+from bot.i18n import _, ngettext
+from bot.i18n.locales import language_name
+from bot.services import services
+
+
+async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/privacy: a plain list of what is stored, and the erase button."""
+    user = update.effective_user
+    if user is None:
+        return
+    stored = await services(context).repo.export_user(user.id)
+    lines = [
+        _("<b>Wat ik over u bewaar</b>"),
+        _("Ik vraag nooit naar de naam van een kind. Ik bewaar geen berichttekst in logbestanden."),
+        "",
+    ]
+    record = stored["user"]
+    if record is None:
+        lines.append(_("Niets. Er is over u niets opgeslagen."))
+    else:
+        role = {"teacher": _("leraar"), "parent": _("ouder")}.get(record["role"] or "", _("nog niet gekozen"))
+        language = language_name(record["language"]) if record["language"] else _("automatisch (uit Telegram)")
+        lines.append(_("• Uw Telegram-nummer, om u te herkennen"))
+        lines.append(_("• Rol: {role}").format(role=esc(role)))
+        lines.append(_("• Taal: {language}").format(language=esc(language)))
+    preparations = stored["preparations"]
+    invitations = stored.get("invitations", [])
+    reminders = stored.get("reminders", [])
+    if preparations:
+        count = len(preparations)
+        lines.append(
+            ngettext(
+                "• {count} voorbereiding van een gesprek, met je antwoorden",
+                "• {count} voorbereidingen van gesprekken, met je antwoorden",
+                count,
+            ).format(count=count)
+        )
+    if invitations:
+        lines.append(_("• Uitnodigingen voor ouders: {count}").format(count=len(invitations)))
+    if reminders:
+        lines.append(_("• Geplande herinneringen: {count}").format(count=len(reminders)))
+    lines += [
+        "",
+        _("Vragen over begrippen tel ik zonder te bewaren wie ze stelde."),
+        _("Afgeronde voorbereidingen wis ik automatisch na {days} dagen.").format(
+            days=services(context).settings.retention_days
+        ),
+    ]
+    buttons = [[(_("🗑 Alles wissen"), "p:erase")]] if record is not None else []
+    if record is not None:
+        buttons.append([(_("📄 Alles als bestand"), "p:export")])
+    await reply(update, "\n".join(lines), keyboard(buttons) if buttons else None)
+
+
+async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Callback ``p:export``: everything stored about the user, as a JSON file."""
+    user, chat = update.effective_user, update.effective_chat
+    if update.callback_query:
+        await update.callback_query.answer()
+    if user is None or chat is None:
+        return
+    stored = await services(context).repo.export_user(user.id)
+    data = json.dumps(stored, ensure_ascii=False, indent=2, default=str).encode()
+    await chat.send_document(data, filename="samenspraak-mijn-gegevens.json")
+
+
+async def ask_erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/wis and the erase button: ask for confirmation first."""
+    if update.callback_query:
+        await update.callback_query.answer()
+    text = _(
+        "Weet u het zeker? Ik wis dan alles wat ik over u bewaar: rol, taal, "
+        "voorbereidingen, uitnodigingen en herinneringen. Dit kan niet ongedaan worden."
+    )
+    await replace_or_reply(
+        update, text, keyboard([[(_("Ja, wis alles"), "p:erase!"), (_("Nee, bewaren"), "p:keep")]])
+    )
+
+
+async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Callback ``p:erase!``: erase all of the user's rows."""
+    user = update.effective_user
+    if user is None:
+        return
+    await services(context).repo.erase_user(user.id)
+    if update.callback_query:
+        await update.callback_query.answer()
+    await replace_or_reply(update, _("Alles is gewist. Met /start begint u opnieuw."))
+
+
+async def keep(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.callback_query:
+        await update.callback_query.answer()
+    await replace_or_reply(update, _("Er is niets gewist."))
+
+

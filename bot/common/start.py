@@ -1,0 +1,105 @@
+"""/start (with deep links), the role choice, /help and /stop."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.common.menus import show_menu
+from bot.common.replies import reply
+from bot.i18n import _
+from bot.services import services
+
+#: /start payloads that choose a role directly (links on a school website).
+_ROLE_PAYLOADS = {"leraar": "teacher", "teacher": "teacher", "ouder": "parent", "parent": "parent"}
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start, optionally with a deep-link payload: ``term_<key>``, ``inv_<token>``, ``leraar``, ``ouder``."""
+    user = update.effective_user
+    if user is None:
+        return
+    payload = context.args[0] if context.args else ""
+    if payload.startswith("term_"):
+        from bot.glossary.handlers import show_term_from_link
+
+        await show_term_from_link(update, context, payload.removeprefix("term_"))
+        return
+    if payload.startswith("inv_"):
+        from bot.invitations.handlers import open_invitation
+
+        await open_invitation(update, context, payload.removeprefix("inv_"))
+        return
+    role = _ROLE_PAYLOADS.get(payload.lower())
+    if role is not None:
+        await services(context).repo.set_role(user.id, role)  # type: ignore[arg-type]
+    await show_menu(update, context)
+
+
+async def choose_role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Callback ``r:teacher`` / ``r:parent``: remember the role and show that menu."""
+    query = update.callback_query
+    if query is None or update.effective_user is None:
+        return
+    role = (query.data or "").removeprefix("r:")
+    if role not in ("teacher", "parent"):
+        await query.answer(_("Deze knop werkt niet meer."))
+        return
+    await services(context).repo.set_role(update.effective_user.id, role)  # type: ignore[arg-type]
+    await query.answer()
+    await show_menu(update, context)
+
+
+async def show_home(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Callback ``home``: back to the menu."""
+    if update.callback_query:
+        await update.callback_query.answer()
+    await show_menu(update, context)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/help: what the bot can do, for the user's role."""
+    user = update.effective_user
+    record = await services(context).repo.get_user(user.id) if user else None
+    if record is not None and record.role == "teacher":
+        text = _(
+            "<b>Samenspraak voor leraren</b>\n"
+            "/voorbereiden – een gesprek met ouders voorbereiden\n"
+            "/verder – verder met je voorbereiding\n"
+            "/terug – een stap terug\n"
+            "/kaart – je voorbereidingskaart opnieuw tonen\n"
+            "/voorbereidingen – al je voorbereidingen\n"
+            "/taal – taal kiezen\n"
+            "/privacy – wat ik over je bewaar, en alles wissen\n"
+            "/stop – pauzeren\n\n"
+            "Typ een begrip (bijvoorbeeld <i>opp</i>) om de uitleg voor ouders te zien."
+        )
+    else:
+        text = _(
+            "<b>Samenspraak</b>\n"
+            "Typ een woord of een vraag over school, in uw eigen taal. Ik leg het uit.\n\n"
+            "/start – begin\n"
+            "/taal – taal kiezen\n"
+            "/privacy – wat ik over u bewaar, en alles wissen\n"
+            "/stop – stoppen\n\n"
+            "Vraag het ook altijd aan de school. Zij helpen u graag."
+        )
+    await reply(update, text)
+
+
+async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stop: pause what is going on; nothing is erased (that is /wis)."""
+    user = update.effective_user
+    if user is None:
+        return
+    repo = services(context).repo
+    record = await repo.get_user(user.id)
+    if record is not None and record.active_preparation_id is not None:
+        await repo.set_active_preparation(user.id, None)
+        text = _(
+            "Gepauzeerd. Je antwoorden zijn bewaard; met /verder of /voorbereidingen ga je later verder.\n"
+            "Alles wissen? Gebruik /wis."
+        )
+    else:
+        text = _("Tot ziens! Met /start begint u opnieuw. Wilt u alles wissen wat ik bewaar? Gebruik /wis.")
+    await reply(update, text)

@@ -1,0 +1,151 @@
+"""Telegram side of the parent glossary: questions in, explanations out, buttons for more."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+
+from bot.common.replies import esc, keyboard, replace_or_reply, reply
+from bot.glossary import render
+from bot.glossary.normalize import normalize
+from bot.glossary.service import Glossary, GlossaryAnswer
+from bot.i18n import _, current_language, using_language
+from bot.i18n.locales import PARENT_LANGUAGES, negotiate
+from bot.services import services
+
+#: Longest question we look at; a parent's question is a line, not a letter.
+MAX_QUESTION = 300
+
+#: Terms for "who can help me" and their order.
+HELPERS = ("mentor", "ib", "vertrouwenspersoon", "ouders_onderwijs", "onderwijsconsulent", "ouder_jeugdsteunpunt")
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [CallbackQueryHandler(on_button, pattern=r"^g:")]
+
+
+async def _user_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The chosen language, else Telegram's negotiated; None when neither is known."""
+    user = update.effective_user
+    if user is None:
+        return None
+    record = await services(context).repo.get_user(user.id)
+    if record is not None and record.language:
+        return record.language
+    return negotiate(user.language_code)
+
+
+def _names(glossary: Glossary, keys: tuple[str, ...] | list[str], language: str) -> list[tuple[str, str]]:
+    return [(key, glossary.text(key, language).name) for key in keys if key in glossary.terms]
+
+
+async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A parent's (or teacher's) free-text question: the matching term, or an honest "I don't know"."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    svc = services(context)
+    question = message.text[:MAX_QUESTION]
+    answer = svc.glossary.ask(question, await _user_language(update, context))
+    await svc.repo.count_question(
+        answer.language, answer.term.key if answer.term else None, None if answer.term else normalize(question)
+    )
+    await send_answer(update, context, answer)
+
+
+async def send_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: GlossaryAnswer) -> None:
+    glossary = services(context).glossary
+    if answer.term is None:
+        names = _names(glossary, answer.suggestions, answer.language)
+        rows = [[(name, f"g:t:{key}:{answer.language}")] for key, name in names]
+        with using_language(answer.language):
+            rows.append([(_("🤝 Wie kan mij helpen?"), "g:help")])
+        await reply(update, esc(render.not_found_text(answer, [n for _k, n in names])), keyboard(rows))
+        return
+    related = _names(glossary, answer.term.related, answer.language)
+    await reply(update, render.html_first(answer), keyboard(render.term_buttons(answer.term, related)))
+
+
+async def show_term_from_link(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str) -> None:
+    """Deep link ``t.me/<bot>?start=term_<key>``: one term, in the parent's language."""
+    glossary = services(context).glossary
+    if key not in glossary.terms:
+        await reply(update, _("Deze link werkt niet (meer). Typ het woord zelf, dan zoek ik het op."))
+        return
+    language = await _user_language(update, context) or current_language()
+    term = glossary.text(key, language)
+    answer = GlossaryAnswer(
+        query=key, language=language, term=term, reviewed=services(context).catalogs.review_status(language).reviewed
+    )
+    await services(context).repo.count_question(language, key, None)
+    related = _names(glossary, term.related, language)
+    await reply(update, render.html_first(answer), keyboard(render.term_buttons(term, related)))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``g:t|d|a:<key>:<lang>`` (short, detail, actions), ``g:help``, ``g:prep``, ``g:intro``."""
+    query = update.callback_query
+    if query is None:
+        return
+    parts = (query.data or "").split(":")
+    glossary = services(context).glossary
+    await query.answer()
+    if parts[1:2] == ["help"]:
+        await _who_can_help(update, context)
+        return
+    if parts[1:2] == ["prep"]:
+        await _prepare_tips(update)
+        return
+    if parts[1:2] == ["intro"]:
+        await replace_or_reply(update, _("Typ een begrip, bijvoorbeeld <i>opp</i>, <i>tlv</i> of <i>zorgplicht</i>."))
+        return
+    if len(parts) >= 3 and parts[1] in ("t", "d", "a") and parts[2] in glossary.terms:
+        language = parts[3] if len(parts) > 3 and parts[3] in PARENT_LANGUAGES else current_language()
+        term = glossary.text(parts[2], language)
+        related = _names(glossary, term.related, language)
+        if parts[1] == "t":
+            answer = GlossaryAnswer(
+                query=parts[2], language=language, term=term,
+                reviewed=services(context).catalogs.review_status(language).reviewed,
+            )  # fmt: skip
+            await reply(update, render.html_first(answer), keyboard(render.term_buttons(term, related)))
+            return
+        section = "detail" if parts[1] == "d" else "actions"
+        await replace_or_reply(
+            update, render.html_section(term, section), keyboard(render.term_buttons(term, related, shown=section))
+        )
+        return
+    from bot.common.fallbacks import stale_button
+
+    await stale_button(update, context)
+
+
+async def _who_can_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    glossary = services(context).glossary
+    language = current_language()
+    text = _(
+        "<b>Wie kan mij helpen?</b>\n"
+        "• Eerst: de leraar of mentor van uw kind. U mag altijd om een gesprek vragen.\n"
+        "• De intern begeleider (ib'er) of zorgcoördinator, bij extra hulp op school.\n"
+        "• De vertrouwenspersoon van de school, als u een klacht of zorg heeft.\n"
+        "• Ouders & Onderwijs: gratis advies voor ouders, telefoon 0800-5010.\n"
+        "• De onderwijsconsulent, als u en de school er samen niet uitkomen.\n"
+        "• Het ouder- en jeugdsteunpunt van het samenwerkingsverband.\n"
+        "Tik op een woord voor uitleg."
+    )
+    names = _names(glossary, list(HELPERS), language)
+    rows = [[(name, f"g:t:{key}:{language}")] for key, name in names]
+    await reply(update, text, keyboard(rows))
+
+
+async def _prepare_tips(update: Update) -> None:
+    text = _(
+        "<b>Een gesprek op school voorbereiden</b>\n"
+        "• Schrijf uw vragen van tevoren op.\n"
+        "• U mag vragen wie er bij het gesprek zijn, en waarom.\n"
+        "• U mag iemand meenemen die u vertrouwt.\n"
+        "• U mag om een tolk vragen.\n"
+        "• Begrijpt u een woord of afkorting niet? Vraag wat het betekent. Dat is heel normaal.\n"
+        "• Vraag aan het eind wat er is afgesproken, en wanneer het volgende gesprek is."
+    )
+    await reply(update, text)

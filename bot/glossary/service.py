@@ -1,0 +1,108 @@
+"""The glossary as the bot and ``samenspraak ask`` use it: find a term, answer in the right language.
+
+One code path for both front ends, so ``samenspraak ask --json`` shows exactly
+what a parent would see in Telegram.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.glossary.language import detect_language
+from bot.glossary.search import GlossaryIndex, Match
+from bot.glossary.terms import Term, load_glossary
+from bot.i18n.catalogs import Catalogs
+from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE
+
+DOMAIN = "glossary"
+
+
+@dataclass(frozen=True)
+class TermText:
+    """One term in one language: every field translated (or Dutch where a translation is missing)."""
+
+    key: str
+    language: str
+    dutch: str  # "toelaatbaarheidsverklaring (tlv)", always Dutch
+    name: str  # the name in the answer's language
+    short: str
+    detail: str
+    actions: str
+    related: tuple[str, ...]
+    translated: bool  # False when this language fell back to Dutch for the short text
+
+
+@dataclass(frozen=True)
+class GlossaryAnswer:
+    """The result of one question, independent of how it is shown."""
+
+    query: str
+    language: str
+    term: TermText | None
+    suggestions: tuple[str, ...] = ()  # term keys for "did you mean"
+    also_english: TermText | None = None  # "Dutch with English" when no language is known
+    reviewed: bool = True
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class Glossary:
+    """Terms, their translations and the search index, loaded once at start."""
+
+    def __init__(self, terms: dict[str, Term], catalogs: Catalogs) -> None:
+        self.terms = terms
+        self.catalogs = catalogs
+        self.index = GlossaryIndex(terms, self._translate)
+
+    @classmethod
+    def load(cls, folder: Path, catalogs: Catalogs) -> Glossary:
+        return cls(load_glossary(folder), catalogs)
+
+    def _translate(self, language: str, key: str, field_name: str, dutch: str) -> str:
+        return self.catalogs.pgettext(language, DOMAIN, f"{key}|{field_name}", dutch)
+
+    def text(self, key: str, language: str) -> TermText:
+        """A term's texts in ``language`` (Dutch where not translated)."""
+        term = self.terms[key]
+
+        def tr(field_name: str) -> str:
+            return self._translate(language, key, field_name, getattr(term, field_name))
+
+        return TermText(
+            key=key,
+            language=language,
+            dutch=term.dutch_label,
+            name=tr("name"),
+            short=tr("short"),
+            detail=tr("detail"),
+            actions=tr("actions"),
+            related=term.related,
+            translated=self.catalogs.has_translation(language, DOMAIN, f"{key}|short", term.short),
+        )
+
+    def answer_language(self, query: str, match: Match | None, user_language: str | None) -> str | None:
+        """The question's language when clear; else the language of the matched alias; else the user's."""
+        detected = detect_language(query)
+        if detected in PARENT_LANGUAGES:
+            return detected
+        if match is not None and match.language not in (None, SOURCE_LANGUAGE):
+            return match.language
+        return user_language
+
+    def ask(self, query: str, user_language: str | None) -> GlossaryAnswer:
+        """Answer one question. ``user_language`` is the chosen or negotiated language, or None."""
+        result = self.index.lookup(query)
+        language = self.answer_language(query, result.best, user_language)
+        english_too = language is None
+        language = language or SOURCE_LANGUAGE
+        reviewed = self.catalogs.review_status(language).reviewed
+        if result.best is None or not result.confident:
+            suggestions = tuple(m.key for m in ([*([result.best] if result.best else []), *result.suggestions]))
+            return GlossaryAnswer(query, language, None, tuple(dict.fromkeys(suggestions))[:4], reviewed=reviewed)
+        return GlossaryAnswer(
+            query,
+            language,
+            self.text(result.best.key, language),
+            also_english=self.text(result.best.key, "en") if english_too else None,
+            reviewed=reviewed,
+        )

@@ -1,0 +1,60 @@
+"""``samenspraak run``: the bot on real Telegram (or any Bot API server), long polling or webhook."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.content.loading import ContentError
+
+log = logging.getLogger(__name__)
+
+_NO_TOKEN = """\
+samenspraak run: no bot token.
+Create a bot with @BotFather in Telegram, then start it with the token in the environment:
+    TELEGRAM_BOT_TOKEN=123456:ABC... samenspraak run
+To try the bot without Telegram: samenspraak chat"""
+
+
+def run_bot(settings: Settings, *, webhook_url: str | None, listen: str, port: int) -> int:
+    if not settings.token:
+        print(_NO_TOKEN, file=sys.stderr)
+        return 2
+    try:
+        application = build_application(settings)
+    except ContentError as exc:
+        print(f"samenspraak run: the content has errors (see samenspraak check):\n{exc}", file=sys.stderr)
+        return 1
+    log.info("database: %s", settings.db_path)
+    try:
+        if webhook_url:
+            application.run_webhook(
+                listen=listen, port=port, webhook_url=webhook_url, allowed_updates=Update.ALL_TYPES
+            )
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        print(
+            "samenspraak run: Telegram rejected the token in TELEGRAM_BOT_TOKEN. "
+            "Check it with @BotFather (/mybots -> API Token) and try again.",
+            file=sys.stderr,
+        )
+        return 2
+    except NetworkError as exc:
+        print(
+            f"samenspraak run: cannot reach the Bot API ({type(exc).__name__}). "
+            "Check the network, or TELEGRAM_API_URL if you set it.",
+            file=sys.stderr,
+        )
+        return 3
+    except RuntimeError as exc:
+        if "webhooks" in str(exc).lower():
+            print("samenspraak run: webhooks need: pip install 'python-telegram-bot[webhooks]'", file=sys.stderr)
+            return 2
+        raise
+    return 0

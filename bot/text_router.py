@@ -1,0 +1,15 @@
+"""Plain text goes to whoever is waiting for it: the teacher's open preparation step, else the glossary."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.coach.handlers import take_text_answer
+from bot.glossary.handlers import answer_question
+
+
+async def route_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if await take_text_answer(update, context):
+        return
+    await answer_question(update, context)
