@@ -82,10 +82,10 @@ class Glossary:
 
     def answer_language(self, query: str, match: Match | None, user_language: str | None) -> str | None:
         """The question's language when clear; else the language of the matched alias; else the user's."""
-        detected = detect_language(query)
+        detected = detect_language(query, match)
         if detected in PARENT_LANGUAGES:
             return detected
-        if match is not None and match.language not in (None, SOURCE_LANGUAGE):
+        if match is not None and match.whole and match.language not in (None, SOURCE_LANGUAGE):
             return match.language
         return user_language
 
