@@ -39,6 +39,7 @@ from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE
 from bot.invitations import handlers as invitations
 from bot.invitations.store import InvitationStore
 from bot.processor import PerChatUpdateProcessor
+from bot.reminders import handlers as reminders
 from bot.reminders.scheduler import reschedule_all
 from bot.reminders.store import ReminderStore
 from bot.services import Services
@@ -126,7 +127,7 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("privacy", privacy.privacy))
     app.add_handler(CommandHandler("wis", privacy.ask_erase))
     app.add_handler(CommandHandler("stop", start.stop))
-    for handler in coach.handlers() + invitations.handlers() + glossary.handlers():
+    for handler in coach.handlers() + invitations.handlers() + reminders.handlers() + glossary.handlers():
         app.add_handler(handler)
 
     app.add_handler(CallbackQueryHandler(start.choose_role, pattern=r"^r:"))

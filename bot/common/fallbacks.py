@@ -12,7 +12,6 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.common.menus import show_menu
 from bot.common.replies import reply
 from bot.i18n import _
 
@@ -62,8 +61,10 @@ async def edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A button whose data the bot does not know (old message, forged data): say so, show the menu."""
+    """A button whose data the bot does not know (old message, forged data): say so, and nothing else.
+
+    The message it sits on stays as it is; /start brings the menu back.
+    """
     query = update.callback_query
     if query is not None:
-        await query.answer(_("Deze knop werkt niet meer."))
-    await show_menu(update, context)
+        await query.answer(_("Deze knop werkt niet meer. Typ /start voor het menu."))

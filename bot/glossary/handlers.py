@@ -89,6 +89,14 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     parts = (query.data or "").split(":")
     glossary = services(context).glossary
+    known = parts[1:2] in (["help"], ["prep"], ["intro"]) or (
+        len(parts) >= 3 and parts[1] in ("t", "d", "a") and parts[2] in glossary.terms
+    )
+    if not known:
+        from bot.common.fallbacks import stale_button
+
+        await stale_button(update, context)
+        return
     await query.answer()
     if parts[1:2] == ["help"]:
         await _who_can_help(update, context)
@@ -115,9 +123,6 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             update, render.html_section(term, section), keyboard(render.term_buttons(term, related, shown=section))
         )
         return
-    from bot.common.fallbacks import stale_button
-
-    await stale_button(update, context)
 
 
 async def _who_can_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -78,4 +78,8 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at TEXT NOT NULL
     );
     """,
+    # 3: the teacher's reflection after the meeting, kept on the card
+    """
+    ALTER TABLE preparations ADD COLUMN reflection TEXT
+    """,
 )

@@ -44,6 +44,7 @@ class PreparationRecord:
     finished_at: str | None
     created_at: str
     updated_at: str
+    reflection: str | None = None  # JSON, written after the meeting
 
 
 @dataclass(frozen=True)
@@ -171,12 +172,24 @@ class Repository:
         await self._db.run(work)
         self._users.pop(user_id, None)
 
+    async def save_reflection(self, user_id: int, preparation_id: int, reflection: str) -> bool:
+        now = _iso(self._clock())
+
+        def work(conn: sqlite3.Connection) -> bool:
+            with transaction(conn):
+                return conn.execute(
+                    "UPDATE preparations SET reflection = ?, updated_at = ? WHERE id = ? AND user_id = ?",
+                    (reflection, now, preparation_id, user_id),
+                ).rowcount == 1
+
+        return await self._db.run(work)
+
     async def get_preparation(self, user_id: int, preparation_id: int) -> PreparationRecord | None:
         """One preparation, only if it belongs to ``user_id`` (a teacher's notes are theirs alone)."""
 
         def work(conn: sqlite3.Connection) -> PreparationRecord | None:
             row = conn.execute(
-                "SELECT id, user_id, script_id, state, finished_at, created_at, updated_at"
+                "SELECT id, user_id, script_id, state, finished_at, created_at, updated_at, reflection"
                 " FROM preparations WHERE id = ? AND user_id = ?",
                 (preparation_id, user_id),
             ).fetchone()
@@ -187,7 +200,7 @@ class Repository:
     async def list_preparations(self, user_id: int) -> list[PreparationRecord]:
         def work(conn: sqlite3.Connection) -> list[PreparationRecord]:
             rows = conn.execute(
-                "SELECT id, user_id, script_id, state, finished_at, created_at, updated_at"
+                "SELECT id, user_id, script_id, state, finished_at, created_at, updated_at, reflection"
                 " FROM preparations WHERE user_id = ? ORDER BY updated_at DESC, id DESC",
                 (user_id,),
             ).fetchall()
@@ -241,12 +254,18 @@ class Repository:
 
         return await self._db.run(work)
 
-    async def drop_draft(self, user_id: int) -> None:
-        def work(conn: sqlite3.Connection) -> None:
-            with transaction(conn):
-                conn.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
+    async def drop_draft(self, user_id: int, update_id: int | None = None) -> bool:
+        """Remove the draft (with the update id, when given); False if that update was seen before."""
+        now = _iso(self._clock())
 
-        await self._db.run(work)
+        def work(conn: sqlite3.Connection) -> bool:
+            with transaction(conn):
+                if update_id is not None and not _claim_update(conn, update_id, now):
+                    return False
+                conn.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
+                return True
+
+        return await self._db.run(work)
 
     # -- anonymous question counts ----------------------------------------------------------------
 
@@ -295,7 +314,7 @@ class Repository:
                 "SELECT role, language, created_at FROM users WHERE user_id = ?", (user_id,)
             ).fetchone()
             preps = conn.execute(
-                "SELECT id, script_id, state, finished_at, updated_at FROM preparations WHERE user_id = ?"
+                "SELECT id, script_id, state, reflection, finished_at, updated_at FROM preparations WHERE user_id = ?"
                 " ORDER BY id",
                 (user_id,),
             ).fetchall()

@@ -1,0 +1,332 @@
+"""Telegram side of the teacher coach: commands and buttons in, engine calls, screens out.
+
+Every change follows the same path: load the preparation, apply one engine
+action, store the new state together with the update id in one transaction
+(``Repository.save_step``), and only then reply. An update seen before
+changes nothing and just shows the current step again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from telegram import InputFile, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.coach import engine
+from bot.coach.engine import EngineError, Progress, StaleAction
+from bot.coach.flow import Action
+from bot.coach.model import Script
+from bot.coach.screens import card_html, card_plain, done_buttons, review_screen, step_screen
+from bot.coach.texts import engine_error_text
+from bot.common.replies import esc, keyboard, replace_or_reply, reply
+from bot.i18n import T_, current_language
+from bot.services import Services, services
+from bot.storage.repository import PreparationRecord
+
+log = logging.getLogger(__name__)
+
+#: Callback action letters -> engine actions (the value, if any, follows in the data).
+_ACTIONS = {"a": "answer", "t": "toggle", "k": "confirm", "s": "skip", "b": "back", "r": "review", "e": "edit",
+            "f": "finish"}  # fmt: skip
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [
+        CommandHandler(["voorbereiden", "nieuw"], choose_script),
+        CommandHandler("verder", resume),
+        CommandHandler("terug", go_back),
+        CommandHandler("kaart", show_card),
+        CommandHandler(["voorbereidingen", "lijst"], list_preparations),
+        CallbackQueryHandler(on_button, pattern=r"^c:"),
+    ]
+
+
+def _translate(svc: Services) -> engine.Translate:
+    language = current_language()
+    return lambda text: svc.catalogs.gettext(language, "coach", text)
+
+
+# -- showing --------------------------------------------------------------------------------------
+
+
+async def show_progress(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, record: PreparationRecord, progress: Progress, note: str = ""
+) -> None:
+    """Show where the preparation is: a step, the review, or the finished card."""
+    svc = services(context)
+    script = svc.scripts[record.script_id]
+    translate = _translate(svc)
+    language = current_language()
+    view = engine.view(script, progress, translate, language)
+    if progress.done:
+        card = engine.card(script, progress, translate, language)
+        header = esc(note) if note else ""
+        await replace_or_reply(update, card_html(card, context.bot.username, header), keyboard(done_buttons(record.id)))
+        return
+    if progress.at_review:
+        card = engine.card(script, progress, translate, language)
+        text, rows = review_screen(card, view, record.id, progress.revision, context.bot.username)
+        await replace_or_reply(update, text, keyboard(rows))
+        return
+    text, rows = step_screen(script, view, record.id, progress.revision, note)
+    await replace_or_reply(update, text, keyboard(rows))
+
+
+async def _load(context: ContextTypes.DEFAULT_TYPE, user_id: int, prep_id: int) -> tuple[PreparationRecord, Progress] | None:
+    svc = services(context)
+    record = await svc.repo.get_preparation(user_id, prep_id)
+    if record is None or record.script_id not in svc.scripts:
+        return None
+    try:
+        progress = Progress.from_json(record.state)
+    except ValueError:
+        log.warning("preparation %d has unreadable state; starting it over", record.id)
+        progress = engine.start(svc.scripts[record.script_id])
+    return record, engine.resume(svc.scripts[record.script_id], progress)
+
+
+async def _active(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[PreparationRecord, Progress] | None:
+    user = update.effective_user
+    if user is None:
+        return None
+    record = await services(context).repo.get_user(user.id)
+    if record is None or record.active_preparation_id is None:
+        return None
+    return await _load(context, user.id, record.active_preparation_id)
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+
+async def choose_script(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/voorbereiden and the menu button: pick the kind of conversation."""
+    user = update.effective_user
+    if user is None:
+        return
+    svc = services(context)
+    await svc.repo.set_role(user.id, "teacher")
+    translate = _translate(svc)
+    lines = [f"<b>{esc(T_('Welk gesprek wil je voorbereiden?'))}</b>", ""]
+    rows = []
+    for script in svc.scripts.values():
+        lines.append(f"• <b>{esc(translate(script.title))}</b> – {esc(translate(script.description))}")
+        rows.append([(translate(script.title), f"c:new:{script.id}")])
+    await replace_or_reply(update, "\n".join(lines), keyboard(rows))
+
+
+async def start_script(update: Update, context: ContextTypes.DEFAULT_TYPE, script: Script) -> None:
+    user = update.effective_user
+    if user is None:
+        return
+    progress = engine.start(script)
+    result = await services(context).repo.save_step(
+        update_id=update.update_id, user_id=user.id, preparation_id=None, script_id=script.id, state=progress.to_json()
+    )
+    if not result.applied or result.preparation_id is None:
+        await resume(update, context)
+        return
+    record = await services(context).repo.get_preparation(user.id, result.preparation_id)
+    if record is not None:
+        await show_progress(update, context, record, progress)
+
+
+async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/verder: the open preparation, else the most recent unfinished one, else a new one."""
+    user = update.effective_user
+    if user is None:
+        return
+    loaded = await _active(update, context)
+    if loaded is None:
+        for record in await services(context).repo.list_preparations(user.id):
+            if record.finished_at is None:
+                loaded = await _load(context, user.id, record.id)
+                if loaded is not None:
+                    await services(context).repo.set_active_preparation(user.id, record.id)
+                    break
+    if loaded is None:
+        await reply(update, T_("Je hebt geen voorbereiding die nog openstaat."))
+        await choose_script(update, context)
+        return
+    await show_progress(update, context, *loaded)
+
+
+async def go_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/terug: one step back in the open preparation."""
+    loaded = await _active(update, context)
+    if loaded is None:
+        await reply(update, T_("Er is geen voorbereiding open. Begin er een met /voorbereiden."))
+        return
+    await _apply(update, context, loaded[0], loaded[1], Action("back"))
+
+
+async def show_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/kaart: the card of the open preparation, else of the most recent one."""
+    user = update.effective_user
+    if user is None:
+        return
+    loaded = await _active(update, context)
+    if loaded is None:
+        records = await services(context).repo.list_preparations(user.id)
+        loaded = await _load(context, user.id, records[0].id) if records else None
+    if loaded is None:
+        await reply(update, T_("Je hebt nog geen voorbereidingskaart. Begin met /voorbereiden."))
+        return
+    record, progress = loaded
+    svc = services(context)
+    card = engine.card(svc.scripts[record.script_id], progress, _translate(svc), current_language())
+    await reply(update, card_html(card, context.bot.username), keyboard(done_buttons(record.id)))
+
+
+async def list_preparations(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/voorbereidingen: every preparation, to open or delete."""
+    user = update.effective_user
+    if user is None:
+        return
+    svc = services(context)
+    records = await svc.repo.list_preparations(user.id)
+    if not records:
+        await replace_or_reply(update, T_("Je hebt nog geen voorbereidingen. Begin met /voorbereiden."))
+        return
+    translate = _translate(svc)
+    lines = [f"<b>{esc(T_('Je voorbereidingen'))}</b>"]
+    rows = []
+    for number, record in enumerate(records[:20], start=1):
+        script = svc.scripts.get(record.script_id)
+        title = translate(script.title) if script else record.script_id
+        state = T_("klaar") if record.finished_at else T_("bezig")
+        lines.append(f"{number}. {esc(title)} ({esc(state)}, {esc(record.updated_at[:10])})")
+        rows.append([(f"{number}. {T_('Openen')}", f"c:o:{record.id}"), (f"{number}. {T_('Verwijderen')}", f"c:x:{record.id}")])
+    await replace_or_reply(update, "\n".join(lines), keyboard(rows))
+
+
+# -- typed answers and buttons --------------------------------------------------------------------
+
+
+async def take_text_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """A typed text while a preparation is open is an answer to its step. True if it was taken."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return False
+    loaded = await _active(update, context)
+    if loaded is None:
+        return False
+    record, progress = loaded
+    if progress.done:
+        return False  # a finished card is not waiting for text: let the glossary answer
+    script = services(context).scripts[record.script_id]
+    step = None if progress.at_review else script.step(progress.step_id)
+    if step is None or not step.is_question:
+        await show_progress(update, context, record, progress, note=T_("Gebruik de knoppen onder de vraag."))
+        return True
+    value = message.text
+    options = step.choices() if hasattr(step, "choices") else ()
+    if options:  # typed label or value of a button
+        folded = value.strip().casefold()
+        translate = _translate(services(context))
+        match = [o.value for o in options if folded in (o.value.casefold(), translate(o.label).casefold())]
+        if not match:
+            await show_progress(update, context, record, progress, note=T_("Kies een van de knoppen."))
+            return True
+        value = match[0]
+        kind = "toggle" if step.kind == "multi" else "answer"
+        await _apply(update, context, record, progress, Action(kind, value))  # type: ignore[arg-type]
+        return True
+    await _apply(update, context, record, progress, Action("answer", value))
+    return True
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None:
+        return
+    parts = (query.data or "").split(":", 4)
+    svc = services(context)
+    action = parts[1] if len(parts) > 1 else ""
+    if action == "new" and len(parts) == 2:
+        await query.answer()
+        await choose_script(update, context)
+        return
+    if action == "new" and parts[2] in svc.scripts:
+        await query.answer()
+        await start_script(update, context, svc.scripts[parts[2]])
+        return
+    if action in ("resume", "list"):
+        await query.answer()
+        await (resume if action == "resume" else list_preparations)(update, context)
+        return
+    prep_id = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
+    loaded = await _load(context, user.id, prep_id) if prep_id is not None else None
+    if loaded is None:  # someone else's, deleted, or forged
+        await query.answer(T_("Deze voorbereiding bestaat niet meer."))
+        return
+    record, progress = loaded
+    if action == "o":
+        await query.answer()
+        await svc.repo.set_active_preparation(user.id, record.id)
+        if progress.done:  # a finished card opens at its review, so any answer can be changed
+            progress = replace(progress, step_id=engine.REVIEW, revision=progress.revision + 1)
+            await svc.repo.save_step(
+                update_id=update.update_id, user_id=user.id, preparation_id=record.id,
+                script_id=record.script_id, state=progress.to_json(),
+            )  # fmt: skip
+        await show_progress(update, context, record, progress)
+    elif action == "x":
+        await query.answer()
+        await replace_or_reply(update, T_("Deze voorbereiding verwijderen? Dit kan niet ongedaan worden."),
+                               keyboard([[(T_("Ja, verwijderen"), f"c:x!:{record.id}"), (T_("Nee"), "c:list")]]))  # fmt: skip
+    elif action == "x!":
+        await svc.repo.delete_preparation(user.id, record.id)
+        await query.answer(T_("Verwijderd."))
+        await list_preparations(update, context)
+    elif action == "file":
+        await query.answer()
+        card = engine.card(svc.scripts[record.script_id], progress, _translate(svc), current_language())
+        await context.bot.send_document(
+            user.id, InputFile(card_plain(card).encode(), filename=f"voorbereiding-{record.script_id}.txt")
+        )
+    elif action in _ACTIONS and len(parts) >= 4 and parts[3].isdigit():
+        await query.answer()
+        kind = _ACTIONS[action]
+        value = parts[4] if len(parts) > 4 else ""
+        await _apply(update, context, record, progress, Action(kind, value), revision=int(parts[3]))  # type: ignore[arg-type]
+    else:
+        await query.answer(T_("Deze knop werkt niet meer."))
+
+
+async def _apply(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    record: PreparationRecord,
+    progress: Progress,
+    action: Action,
+    revision: int | None = None,
+) -> None:
+    """Apply one action, store it with the update id, then show the result."""
+    user = update.effective_user
+    if user is None:
+        return
+    svc = services(context)
+    script = svc.scripts[record.script_id]
+    try:
+        new = engine.apply(script, progress, action, datetime.now(UTC), revision=revision)
+    except StaleAction:
+        await show_progress(update, context, record, progress, note=T_("Die knop hoorde bij een eerdere stap. Hier ben je nu:"))
+        return
+    except EngineError as exc:
+        await show_progress(update, context, record, progress, note=engine_error_text(exc.reason))
+        return
+    result = await svc.repo.save_step(
+        update_id=update.update_id, user_id=user.id, preparation_id=record.id, script_id=record.script_id,
+        state=new.to_json(), finished=new.done,
+    )  # fmt: skip
+    if not result.applied:  # seen before (redelivered): show what is stored, change nothing
+        reloaded = await _load(context, user.id, record.id)
+        if reloaded is not None:
+            await show_progress(update, context, *reloaded)
+        return
+    note = T_("Je kaart is bewaard. Lees hem vlak voor het gesprek nog eens door.") if new.done else ""
+    await show_progress(update, context, record, new, note=note)

@@ -1,0 +1,280 @@
+"""Parent invitations: the teacher makes one from a finished card; the parent opens it in their language.
+
+The invitation holds only what the teacher chose to tell the parent: the
+kind of meeting, when and where, who attends (roles, never names), the terms
+to explain and an optional short note. Never the teacher's own answers.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from babel.dates import format_date, format_time
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+
+from bot import forms
+from bot.coach import engine
+from bot.coach.engine import Progress
+from bot.common.replies import esc, keyboard, replace_or_reply, reply
+from bot.i18n import TN_, T_, _, current_language, using_language
+from bot.i18n.bidi import isolate, isolate_latin_runs
+from bot.i18n.locales import babel_locale, language_name, negotiate
+from bot.invitations.content import (
+    DEFAULT_PURPOSE, INVITATION_EXPIRED, INVITATION_REVOKED, INVITATION_UNKNOWN, PLACES, PURPOSES, ROLES,
+)  # fmt: skip
+from bot.invitations.store import Invitation
+from bot.invitations.tokens import deep_link, looks_like_token
+from bot.reminders.planning import AMSTERDAM
+from bot.services import services
+
+log = logging.getLogger(__name__)
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [CallbackQueryHandler(on_button, pattern=r"^i:"), *forms.handlers()]
+
+
+# -- the teacher's side ---------------------------------------------------------------------------
+
+
+async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: int, values: dict[str, Any]) -> None:
+    """Last step of the invitation form: store it, then give the link and a text to paste."""
+    user = update.effective_user
+    if user is None:
+        return
+    svc = services(context)
+    meeting_at = datetime.fromisoformat(values["meeting_at"])
+    details = {k: values.get(k) for k in ("language", "script", "place", "attendees", "terms", "note", "contact")}
+    token, invitation = await svc.invitations.create(user.id, prep_id, details, meeting_at)
+    link = deep_link(context.bot.username, token)
+    language = values["language"]
+    when_parent = format_when(meeting_at, language)
+    with using_language(language):
+        paste_parent = _("U bent uitgenodigd voor een gesprek op school: {when}. In deze link leest u waar het over gaat, in uw eigen taal: {link}").format(
+            when=when_parent, link=link
+        )
+    with using_language("nl"):
+        paste_dutch = _("U bent uitgenodigd voor een gesprek op school: {when}. In deze link leest u waar het over gaat, in uw eigen taal: {link}").format(
+            when=format_when(meeting_at, "nl"), link=link
+        )
+    text = "\n".join([
+        f"✉️ <b>{esc(T_('De uitnodiging is klaar.'))}</b>",
+        esc(T_("Stuur de ouders deze link, of plak de tekst hieronder in het bericht dat je de ouders stuurt.")),
+        esc(T_("De link werkt tot 3 dagen na het gesprek. Je ziet hier of hij is geopend.")),
+        "",
+        f"<code>{esc(link)}</code>",
+        "",
+        f"<b>{esc(language_name(language))}</b>",
+        f"<pre>{esc(isolate_latin_runs(paste_parent, language))}</pre>",
+        "<b>Nederlands</b>",
+        f"<pre>{esc(paste_dutch)}</pre>",
+    ])  # fmt: skip
+    rows = [[(T_("📋 Status van uitnodigingen"), f"i:list:{prep_id}")], [(T_("🏠 Menu"), "home")]]
+    await reply(update, text, keyboard(rows))
+    log.info("invitation %d created", invitation.id)
+
+
+INVITATION_FORM = forms.register(
+    forms.Form(
+        id="inv",
+        title=TN_("Uitnodiging voor de ouders"),
+        on_done=_create,
+        fields=(
+            forms.Field("language", "language", TN_("In welke taal lezen de ouders het liefst?")),
+            forms.Field(
+                "meeting_at", "date", TN_("Wanneer is het gesprek? Bijvoorbeeld: di 14:30 of 12-3 9:00."),
+                default=lambda values: values.get("meeting_at"),
+            ),  # fmt: skip
+            forms.Field(
+                "place", "text", TN_("Waar is het gesprek? Kies, of typ een plaats (bijvoorbeeld: lokaal 12)."),
+                options=(("school", TN_("Op school")), ("telefoon", TN_("Telefonisch")), ("video", TN_("Videogesprek"))),
+                max_length=120,
+            ),  # fmt: skip
+            forms.Field(
+                "note", "text",
+                TN_("Een kort persoonlijk bericht voor de ouders? De ouders lezen dit in het Nederlands. "
+                    "Geen namen van kinderen en geen gevoelige details."),
+                optional=True, max_length=300,
+            ),  # fmt: skip
+            forms.Field(
+                "contact", "text",
+                TN_("Hoe kunnen de ouders de school bereiken met vragen? Bijvoorbeeld het telefoonnummer van de school."),
+                optional=True, max_length=160,
+            ),  # fmt: skip
+        ),
+    )
+)
+
+
+async def start_invitation(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: int) -> None:
+    user = update.effective_user
+    if user is None:
+        return
+    svc = services(context)
+    record = await svc.repo.get_preparation(user.id, prep_id)
+    if record is None or record.script_id not in svc.scripts:
+        await reply(update, T_("Deze voorbereiding bestaat niet meer."))
+        return
+    progress = Progress.from_json(record.state)
+    script = svc.scripts[record.script_id]
+    card = engine.card(script, progress)
+    attendees = [value for value in _values(progress.answers.get("aanwezigen")) if value in ROLES]
+    meeting = card.meeting_at if card.meeting_at and "T" in card.meeting_at else None
+    if meeting and datetime.fromisoformat(meeting) <= datetime.now(UTC):
+        meeting = None
+    seed = {"script": record.script_id, "attendees": attendees, "terms": list(card.terms), "meeting_at": meeting,
+            "language": negotiate(None)}  # fmt: skip
+    await forms.begin(update, context, INVITATION_FORM, prep_id, seed)
+
+
+def _values(answer: object) -> tuple[str, ...]:
+    if isinstance(answer, tuple | list):
+        return tuple(str(v) for v in answer)
+    return (str(answer),) if answer else ()
+
+
+async def show_status(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: int) -> None:
+    """The teacher sees whether each invitation was opened -- nothing more about the parent."""
+    user = update.effective_user
+    if user is None:
+        return
+    invitations = await services(context).invitations.for_teacher(user.id, prep_id)
+    if not invitations:
+        await replace_or_reply(update, T_("Voor deze voorbereiding is nog geen uitnodiging gemaakt."))
+        return
+    lines = [f"<b>{esc(T_('Uitnodigingen'))}</b>"]
+    rows = []
+    now = datetime.now(UTC)
+    for number, invitation in enumerate(invitations, start=1):
+        when = format_when(invitation.meeting_at, current_language())
+        if invitation.revoked:
+            state = T_("ingetrokken")
+        elif invitation.expires_at <= now:
+            state = T_("verlopen")
+        elif invitation.opened_at is not None:
+            state = T_("geopend op {moment}").format(moment=format_when(invitation.opened_at, current_language()))
+        else:
+            state = T_("nog niet geopend")
+        language = language_name(str(invitation.details.get("language", "nl")))
+        lines.append(f"{number}. {esc(when)} · {esc(language)} · <b>{esc(state)}</b>")
+        if not invitation.revoked and invitation.expires_at > now:
+            rows.append([(f"{number}. {T_('Intrekken')}", f"i:rev:{invitation.id}")])
+    rows.append([(T_("🏠 Menu"), "home")])
+    await replace_or_reply(update, "\n".join(lines), keyboard(rows))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None:
+        return
+    parts = (query.data or "").split(":")
+    number = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
+    if number is None:
+        await query.answer(T_("Deze knop werkt niet meer."))
+        return
+    await query.answer()
+    if parts[1] == "new":
+        await start_invitation(update, context, number)
+    elif parts[1] == "list":
+        await show_status(update, context, number)
+    elif parts[1] == "rev":
+        revoked = await services(context).invitations.revoke(user.id, number)
+        await reply(update, T_("De uitnodiging is ingetrokken; de link werkt niet meer.") if revoked
+                    else T_("Deze uitnodiging bestaat niet (meer)."))  # fmt: skip
+    else:
+        await query.answer(T_("Deze knop werkt niet meer."))
+
+
+# -- the parent's side ----------------------------------------------------------------------------
+
+
+def format_when(moment: datetime, language: str) -> str:
+    """A date and time in the reader's own locale format, in Dutch time (where the school is)."""
+    local = moment.astimezone(AMSTERDAM)
+    locale = babel_locale(language)
+    return f"{format_date(local.date(), format='full', locale=locale)}, {format_time(local, format='short', locale=locale)}"
+
+
+async def open_invitation(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:
+    """A parent opened ``t.me/<bot>?start=inv_<token>``."""
+    user = update.effective_user
+    if user is None:
+        return
+    svc = services(context)
+    status, invitation = ("unknown", None)
+    if looks_like_token(token):
+        status, invitation = await svc.invitations.open(token)
+    record = await svc.repo.get_user(user.id)
+    language = (record.language if record and record.language else None) or (
+        str(invitation.details.get("language")) if invitation else None
+    ) or negotiate(user.language_code)
+    if status != "ok" or invitation is None:
+        messages = {
+            "expired": INVITATION_EXPIRED, "revoked": INVITATION_REVOKED, "unknown": INVITATION_UNKNOWN,
+        }  # fmt: skip
+        parts = []
+        for lang in dict.fromkeys([language or "nl", "nl"] if language else ["nl", "en"]):
+            with using_language(lang):
+                parts.append(_(messages[status]))
+        await reply(update, "\n\n".join(esc(p) for p in parts))
+        return
+    if record is None or record.role is None:
+        await svc.repo.set_role(user.id, "parent")
+    parent_language = language or "nl"
+    await send_invitation(update, context, invitation, parent_language)
+
+
+
+async def send_invitation(update: Update, context: ContextTypes.DEFAULT_TYPE, invitation: Invitation, language: str) -> None:
+    glossary = services(context).glossary
+    details = invitation.details
+    with using_language(language):
+        def rtl(text: str) -> str:
+            return isolate_latin_runs(text, language)
+
+        lines = [f"📩 <b>{esc(_('Uitnodiging voor een gesprek op school'))}</b>", ""]
+        lines.append(f"<b>{esc(_('Waarover?'))}</b> {esc(rtl(_(PURPOSES.get(str(details.get('script')), DEFAULT_PURPOSE))))}")
+        lines.append(f"<b>{esc(_('Wanneer?'))}</b> {esc(format_when(invitation.meeting_at, language))} ({esc(_('Nederlandse tijd'))})")
+        place = str(details.get("place") or "")
+        place_text = _(PLACES[place]) if place in PLACES else isolate(place, language)
+        lines.append(f"<b>{esc(_('Waar?'))}</b> {esc(place_text)}")
+        attendees = [role for role in details.get("attendees") or [] if role in ROLES]
+        if attendees:
+            lines += ["", f"<b>{esc(_('Wie zijn er bij het gesprek?'))}</b>"]
+            for role_key in attendees:
+                role = ROLES[role_key]
+                if role.term and role.term in glossary.terms:
+                    term = glossary.text(role.term, language)
+                    about = f"{isolate(term.dutch, language)}: {rtl(term.short)}"
+                else:
+                    about = rtl(_(role.about or ""))
+                lines.append(f"• <b>{esc(rtl(_(role.label)))}</b> — {esc(about)}")
+            lines.append(esc(_("U mag altijd vragen wie er bij het gesprek zijn, en waarom.")))
+        note = details.get("note")
+        if note:
+            lines += ["", f"<b>{esc(_('Bericht van de school'))}</b>", f"<i>{esc(isolate(str(note), language))}</i>"]
+        contact = details.get("contact")
+        if contact:
+            lines += ["", f"<b>{esc(_('Vragen? Neem contact op met de school:'))}</b> {esc(isolate(str(contact), language))}"]
+        lines += [
+            "", f"<b>{esc(_('Zo bereidt u zich voor'))}</b>",
+            esc(_("• Schrijf uw vragen van tevoren op.")),
+            esc(_("• U mag iemand meenemen die u vertrouwt.")),
+            esc(_("• U mag om een tolk vragen.")),
+            esc(_("• Begrijpt u een woord of afkorting niet? Vraag wat het betekent. Dat is heel normaal.")),
+        ]  # fmt: skip
+        if not services(context).catalogs.review_status(language).reviewed:
+            lines += ["", f"<i>{esc(_('Deze vertaling is nog niet nagekeken door een moedertaalspreker. Twijfelt u? Vraag het aan de school.'))}</i>"]
+        terms = [key for key in details.get("terms") or [] if key in glossary.terms]
+        rows = [[(glossary.text(key, language).name[:40], f"g:t:{key}:{language}")] for key in terms[:8]]
+        await reply(update, "\n".join(lines), keyboard(rows) if rows else None)
+        if terms:
+            words = [f"<b>{esc(_('Woorden die u in het gesprek kunt horen'))}</b>"]
+            for key in terms[:8]:
+                term = glossary.text(key, language)
+                words.append(f"• <b>{esc(isolate(term.dutch, language))}</b>: {esc(rtl(term.short))}")
+            await reply(update, "\n".join(words)[:4000])

@@ -1,0 +1,161 @@
+"""The teacher chooses reminders for a finished card, and writes a short reflection afterwards."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+
+from bot import forms
+from bot.coach import engine
+from bot.coach.engine import Progress
+from bot.common.replies import esc, keyboard, replace_or_reply, reply
+from bot.i18n import TN_, T_, current_language
+from bot.invitations.handlers import format_when
+from bot.reminders.planning import ReminderKind, due_at
+from bot.reminders.scheduler import schedule
+from bot.services import services
+
+#: The reminders a teacher can switch on, with their button labels.
+CHOICES: tuple[tuple[ReminderKind, str], ...] = (
+    (ReminderKind.EVENING_BEFORE, TN_("De avond ervoor (19:00)")),
+    (ReminderKind.HOUR_BEFORE, TN_("Een uur ervoor")),
+    (ReminderKind.REFLECTION, TN_("Terugblik na het gesprek")),
+    (ReminderKind.FOLLOW_UP, TN_("Op de dag van het vervolg")),
+)
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [CallbackQueryHandler(on_button, pattern=r"^m:")]
+
+
+async def _meeting(context: ContextTypes.DEFAULT_TYPE, user_id: int, prep_id: int) -> tuple[datetime | None, datetime | None] | None:
+    """(meeting time, follow-up moment) from the card, or None when the preparation is not the user's."""
+    svc = services(context)
+    record = await svc.repo.get_preparation(user_id, prep_id)
+    if record is None or record.script_id not in svc.scripts:
+        return None
+    card = engine.card(svc.scripts[record.script_id], Progress.from_json(record.state))
+    follow_up = None
+    if record.reflection:
+        follow_up = json.loads(record.reflection).get("vervolg")
+    follow_up = follow_up or card.follow_up_at
+    meeting = datetime.fromisoformat(card.meeting_at) if card.meeting_at and "T" in card.meeting_at else None
+    return meeting, _moment(follow_up)
+
+
+def _moment(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    if "T" in value:
+        return datetime.fromisoformat(value)
+    from bot.reminders.planning import AMSTERDAM
+
+    return datetime.fromisoformat(value + "T09:00").replace(tzinfo=AMSTERDAM)
+
+
+async def show_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: int) -> None:
+    user = update.effective_user
+    if user is None:
+        return
+    found = await _meeting(context, user.id, prep_id)
+    if found is None:
+        await replace_or_reply(update, T_("Deze voorbereiding bestaat niet meer."))
+        return
+    meeting, follow_up = found
+    if meeting is None:
+        await replace_or_reply(
+            update,
+            esc(T_("Voor herinneringen heb ik de datum en tijd van het gesprek nodig. Vul die in op je kaart (✏️ Aanpassen).")),
+            keyboard([[(T_("✏️ Aanpassen"), f"c:o:{prep_id}")]]),
+        )
+        return
+    planned = {r.kind for r in await services(context).reminders.for_preparation(user.id, prep_id)}
+    lines = [f"<b>{esc(T_('Herinneringen'))}</b>", esc(T_("Gesprek: {when}").format(when=format_when(meeting, current_language())))]
+    rows = []
+    now = datetime.now(UTC)
+    for kind, label in CHOICES:
+        due = due_at(kind, meeting, follow_up)
+        if due is None or due <= now:
+            continue
+        mark = "✅" if kind in planned else "▫️"
+        rows.append([(f"{mark} {T_(label)} · {format_when(due, current_language())}"[:64], f"m:t:{prep_id}:{kind.value}")])
+    if not rows:
+        lines.append(esc(T_("Er valt niets meer te herinneren: die momenten zijn voorbij.")))
+    rows.append([(T_("Klaar ✔️"), f"c:o:{prep_id}")])
+    await replace_or_reply(update, "\n".join(lines), keyboard(rows))
+
+
+async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: int, kind: ReminderKind) -> None:
+    user = update.effective_user
+    if user is None:
+        return
+    found = await _meeting(context, user.id, prep_id)
+    if found is None or found[0] is None:
+        await show_menu(update, context, prep_id)
+        return
+    meeting, follow_up = found
+    store = services(context).reminders
+    current = {r.kind: r.due_at for r in await store.for_preparation(user.id, prep_id)}
+    if kind in current:
+        del current[kind]
+    else:
+        due = due_at(kind, meeting, follow_up)
+        if due is not None and due > datetime.now(UTC):
+            current[kind] = due
+    for reminder in await store.plan(user.id, prep_id, current, meeting):
+        schedule(context.application, reminder)
+    await show_menu(update, context, prep_id)
+
+
+async def _save_reflection(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: int, values: dict[str, Any]) -> None:
+    user = update.effective_user
+    if user is None:
+        return
+    svc = services(context)
+    await svc.repo.save_reflection(user.id, prep_id, json.dumps(values, ensure_ascii=False))
+    text = T_("Je terugblik staat op de kaart.")
+    rows = [[(T_("🗂 Kaart openen"), f"c:o:{prep_id}")]]
+    if values.get("vervolg"):
+        rows.insert(0, [(T_("⏰ Herinnering voor het vervolg"), f"m:menu:{prep_id}")])
+    await reply(update, esc(text), keyboard(rows))
+
+
+REFLECTION_FORM = forms.register(
+    forms.Form(
+        id="refl",
+        title=TN_("Terugblik"),
+        on_done=_save_reflection,
+        fields=(
+            forms.Field("hoe", "text", TN_("Hoe ging het gesprek?"), max_length=1000),
+            forms.Field("afspraken", "text", TN_("Wat is er afgesproken? Zet het ook in het leerlingvolgsysteem."), max_length=1000),
+            forms.Field("vervolg", "date", TN_("Wanneer is het vervolg? Bijvoorbeeld: 12-3 of over 6 weken."),
+                        optional=True, needs_time=False),  # fmt: skip
+        ),
+    )
+)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    parts = (query.data or "").split(":")
+    prep_id = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
+    if prep_id is None:
+        await query.answer(T_("Deze knop werkt niet meer."))
+        return
+    await query.answer()
+    if parts[1] == "menu":
+        await show_menu(update, context, prep_id)
+    elif parts[1] == "t" and len(parts) > 3 and parts[3] in {k.value for k in ReminderKind}:
+        await toggle(update, context, prep_id, ReminderKind(parts[3]))
+    elif parts[1] == "refl":
+        user = update.effective_user
+        if user is not None and await services(context).repo.get_preparation(user.id, prep_id) is not None:
+            await forms.begin(update, context, REFLECTION_FORM, prep_id, {})
+    else:
+        await replace_or_reply(update, T_("Deze knop werkt niet meer."))

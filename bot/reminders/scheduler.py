@@ -1,0 +1,93 @@
+"""Reminders on the JobQueue, backed by SQLite.
+
+JobQueue jobs live in memory and vanish on restart, so the database is the
+truth: at start every outstanding reminder is scheduled again; one that fell
+due while the bot was down is sent at once with a line saying it is late, or
+-- when it was meant for before a meeting that has already begun -- dropped
+with a short note to the teacher. Never silently.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.i18n import using_language
+from bot.i18n.locales import SOURCE_LANGUAGE
+from bot.reminders.store import Reminder
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+#: A reminder sent more than this after its due time carries a "late" line.
+LATE_AFTER = timedelta(minutes=2)
+#: After a network error or 5xx, try again this much later.
+RETRY_AFTER = timedelta(seconds=60)
+
+
+def _services(app: Application) -> Services:  # type: ignore[type-arg]
+    found: Services = app.bot_data["services"]
+    return found
+
+
+def schedule(app: Application, reminder: Reminder) -> None:  # type: ignore[type-arg]
+    """Put one stored reminder on the JobQueue (due now if its time has passed)."""
+    if app.job_queue is None:
+        raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
+    name = f"reminder-{reminder.id}"
+    for job in app.job_queue.get_jobs_by_name(name):
+        job.schedule_removal()
+    when = max(reminder.due_at, datetime.now(UTC))
+    app.job_queue.run_once(_fire, when=when, data=reminder.id, name=name)
+
+
+async def reschedule_all(app: Application) -> None:  # type: ignore[type-arg]
+    """At start: every reminder not yet delivered goes back on the JobQueue."""
+    outstanding = await _services(app).reminders.outstanding()
+    for reminder in outstanding:
+        schedule(app, reminder)
+    if outstanding:
+        log.info("rescheduled %d reminders", len(outstanding))
+
+
+async def _fire(context: ContextTypes.DEFAULT_TYPE) -> None:
+    reminder_id = context.job.data if context.job else None
+    if isinstance(reminder_id, int):
+        await deliver(context.application, reminder_id)
+
+
+async def deliver(app: Application, reminder_id: int) -> None:  # type: ignore[type-arg]
+    """Send one reminder: claimed in the database first, marked sent after Telegram accepted it."""
+    from bot.reminders.messages import dropped_notice, reminder_message
+
+    svc = _services(app)
+    reminder = await svc.reminders.claim(reminder_id)
+    if reminder is None:
+        return  # already sent, dropped or cancelled
+    now = datetime.now(UTC)
+    user = await svc.repo.get_user(reminder.user_id)
+    language = (user.language if user else None) or SOURCE_LANGUAGE
+    try:
+        with using_language(language):
+            if reminder.kind.before_meeting and now >= reminder.meeting_at:
+                text, markup = dropped_notice(reminder)
+                status = "dropped"
+            else:
+                late = now - reminder.due_at > LATE_AFTER
+                text, markup = await reminder_message(svc, reminder, late=late)
+                status = "sent"
+        await app.bot.send_message(reminder.user_id, text, reply_markup=markup)
+    except Forbidden:
+        log.info("reminder %d dropped: the user blocked the bot", reminder.id)
+        await svc.reminders.finish(reminder.id, "dropped")
+        return
+    except TelegramError as exc:
+        log.warning("reminder %d not delivered (%s); trying again later", reminder.id, type(exc).__name__)
+        if app.job_queue is not None:
+            app.job_queue.run_once(_fire, when=RETRY_AFTER, data=reminder.id, name=f"reminder-{reminder.id}")
+        return
+    await svc.reminders.finish(reminder.id, status)
+    log.info("reminder %d %s (%s)", reminder.id, status, reminder.kind.value)

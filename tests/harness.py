@@ -1,0 +1,127 @@
+"""A real Samenspraak Application driven through the in-process fake Bot API, for tests.
+
+Same factory, handlers, SQLite file and catalogs as production; only the
+transport is the fake. Helpers speak as a user would: send a text, press the
+button with this label, read what came back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import OFFLINE_TOKEN, build_application, start_services, stop_services
+from bot.config import Settings
+from bot.fakeapi.core import FakeBotApi
+from bot.fakeapi.inprocess import InProcessRequest
+from bot.fakeapi.models import SentRequest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {"db_path": tmp_path / "samenspraak.sqlite3", "content_root": REPO_ROOT, "token": None}
+    values.update(overrides)
+    return Settings(**values)
+
+
+@dataclass
+class Reply:
+    """One message as the user sees it: plain text and button rows (label, callback data)."""
+
+    text: str
+    buttons: list[list[tuple[str, str]]]
+    message_id: int
+    method: str
+
+    def labels(self) -> list[str]:
+        return [label for row in self.buttons for label, _ in row]
+
+    def data_for(self, label_part: str) -> str:
+        for row in self.buttons:
+            for label, data in row:
+                if label_part.casefold() in label.casefold():
+                    return data
+        raise AssertionError(f"no button containing {label_part!r} in {self.labels()}")
+
+
+@dataclass
+class BotHarness:
+    app: Application  # type: ignore[type-arg]
+    api: FakeBotApi
+    seen: dict[int, int] = field(default_factory=dict)
+
+    async def start(self) -> None:
+        await self.app.initialize()
+        await start_services(self.app)
+        await self.app.start()
+
+    async def stop(self) -> None:
+        if self.app.running:
+            await self.app.stop()
+        await stop_services(self.app)
+        await self.app.shutdown()
+
+    async def feed(self, raw: dict[str, Any]) -> None:
+        await self.app.process_update(Update.de_json(raw, self.app.bot))
+
+    async def send(self, user: int, text: str, *, lang: str = "nl", chat_type: str = "private") -> list[Reply]:
+        await self.feed(self.api.user_sends_text(user, text, language_code=lang, chat_type=chat_type, enqueue=False))
+        return self.new_replies(user)
+
+    async def press(self, user: int, label_or_data: str, *, lang: str = "nl", reply: Reply | None = None) -> list[Reply]:
+        """Press a button of ``reply`` (default: the last message with buttons) by label part or exact data."""
+        source = reply or self.last_with_buttons(user)
+        datas = [d for row in source.buttons for _, d in row]
+        data = label_or_data if label_or_data in datas else source.data_for(label_or_data)
+        await self.feed(self.api.user_presses(user, source.message_id, data, language_code=lang, enqueue=False))
+        return self.new_replies(user)
+
+    def replies(self, user: int) -> list[Reply]:
+        return [_reply(s) for s in self.api.sent if s.chat_id == user and s.method in _MESSAGE_METHODS]
+
+    def new_replies(self, user: int) -> list[Reply]:
+        all_replies = self.replies(user)
+        start = self.seen.get(user, 0)
+        self.seen[user] = len(all_replies)
+        return all_replies[start:]
+
+    def last_with_buttons(self, user: int) -> Reply:
+        for reply in reversed(self.replies(user)):
+            if reply.buttons:
+                return reply
+        raise AssertionError("no message with buttons")
+
+    def callback_texts(self) -> list[str]:
+        return [str(a.get("text") or "") for a in self.api.callback_answers]
+
+    def rejected(self) -> list[Any]:
+        return self.api.rejected()
+
+
+_MESSAGE_METHODS = {"sendMessage", "editMessageText", "sendDocument"}
+
+
+def _reply(sent: SentRequest) -> Reply:
+    message = sent.message or {}
+    markup = message.get("reply_markup") or {}
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    rows = [[(b.get("text", ""), b.get("callback_data", "")) for b in row] for row in markup.get("inline_keyboard", [])]
+    text = sent.text or ""
+    if sent.method == "sendDocument":
+        document = sent.params.get("document")
+        content = getattr(document, "content", b"")
+        text = content.decode() if isinstance(content, bytes) else str(content)
+    return Reply(text, rows, int(message.get("message_id", 0)), sent.method)
+
+
+def build_harness(settings: Settings) -> BotHarness:
+    api = FakeBotApi(token=OFFLINE_TOKEN, bot_username="samenspraak_test_bot")
+    app = build_application(settings, request=InProcessRequest(api), rate_limited=False)
+    return BotHarness(app, api)
