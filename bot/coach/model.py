@@ -1,0 +1,312 @@
+"""The typed shape of a preparation script (``dialogues/<id>.yaml``).
+
+Content editors write YAML; these models say exactly which fields exist
+(``extra="forbid"``: a typo is an error, not a silently ignored field) and
+remember where in the file every value came from, so that every later check
+can name file and line. Checks that need more than one field live in
+``bot.coach.checks``; loading lives in ``bot.coach.script``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+__all__ = [
+    "CARD_SECTIONS",
+    "END",
+    "SEED_FILES",
+    "AnyStep",
+    "CardSection",
+    "CardTemplate",
+    "ChoiceStep",
+    "DateStep",
+    "MessageStep",
+    "MultiStep",
+    "Option",
+    "OptionStep",
+    "QuestionStep",
+    "Rule",
+    "Script",
+    "Step",
+    "TextStep",
+    "Tip",
+    "TipStep",
+    "YesNoLabel",
+    "YesNoStep",
+]
+
+#: The source documents a tip may rest on (``shared/seeds``). Kept here, not read at run time:
+#: an installed bot has no checkout of the shared folder.
+SEED_FILES: frozenset[str] = frozenset(
+    {
+        "000_effa89926da1ef53.txt",
+        "001_bd1fe83d345ef498.txt",
+        "002_ab0aba13d990e02e.txt",
+        "003_5df548e9c9bffea1.txt",
+        "004_96e24f64a232179b.txt",
+    }
+)
+
+#: ``goto: end`` finishes the questions and opens the review of the card.
+END = "end"
+
+#: Step ids travel in Telegram callback data (64 bytes in all), so they stay short.
+STEP_ID = re.compile(r"^[a-z][a-z0-9_]{0,15}$")
+#: Option values also travel in callback data; 24 characters so glossary keys such as
+#: ``samenwerkingsverband`` fit. Longest callback: "x:" + 16 + ":" + 24 + ":" + revision < 64 bytes.
+OPTION_VALUE = re.compile(r"^[a-z0-9_]{1,24}$")
+SCRIPT_ID = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
+#: ``{step_id}`` in a text is replaced by the teacher's answer to that step.
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+MESSAGE_LIMIT = 4096  # Telegram: characters in one message
+BUTTON_LABEL_LIMIT = 64  # Telegram shows longer labels cut off; we keep them readable
+MAX_TEXT_ANSWER = 1000
+CARD_LINE_LIMIT = 200  # a tip's ``short`` and a card's fixed lines: one glance each
+
+#: The card's sections, in the order the card shows them, with their default titles.
+CARD_SECTIONS: dict[str, str] = {
+    "doel": "Doel van het gesprek",
+    "opening": "Opening: wat goed gaat",
+    "kernboodschap": "Kernboodschap",
+    "verwachting_ouders": "Wat de ouders waarschijnlijk verwachten",
+    "aanbod": "Wat de school wel en niet kan bieden",
+    "vragen": "Vragen om te stellen",
+    "begrippen": "Begrippen om uit te leggen",
+    "aanwezigen": "Wie er bij zijn",
+    "afspraken": "Afspraken om vast te leggen",
+    "vervolg": "Vervolg",
+    "tips": "Tips voor het gesprek",
+}
+
+
+class Located(BaseModel):
+    """A model that knows the file lines it was read from (set by the loader, not by YAML)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    _line: int = PrivateAttr(0)
+    _key_lines: dict[str, int] = PrivateAttr(default_factory=dict)
+    _item_lines: dict[str, list[int]] = PrivateAttr(default_factory=dict)
+
+    @property
+    def line(self) -> int:
+        return self._line
+
+    def line_of(self, key: str) -> int:
+        """Line of ``key`` in the file, or of this mapping when the key was not written."""
+        return self._key_lines.get(key, self._line)
+
+    def item_line(self, key: str, index: int) -> int:
+        """Line of item ``index`` of the list under ``key``."""
+        lines = self._item_lines.get(key, [])
+        return lines[index] if index < len(lines) else self.line_of(key)
+
+
+class Tip(Located):
+    """Advice shown with a question; ``source`` names the seed document it rests on."""
+
+    text: str = Field(min_length=10)
+    source: str
+    short: str | None = Field(default=None, description="the tip in one line, for the card")
+
+
+class Option(Located):
+    """One button: ``value`` is stored and sent as callback data, ``label`` is shown."""
+
+    value: str
+    label: str = Field(min_length=1)
+    card: str | None = Field(default=None, description="how the choice reads on the card (default: label)")
+
+
+class YesNoLabel(Located):
+    """The wording of one side of a yes/no question (``ja: "Ja, graag"`` is short for ``label:``)."""
+
+    label: str = Field(min_length=1)
+    card: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _label_only(cls, data: Any) -> Any:
+        return {"label": data} if isinstance(data, str) else data
+
+
+class Rule(Located):
+    """One way out of a step: go to ``goto`` when every answer in ``if`` matches (or always)."""
+
+    when: dict[str, tuple[str, ...]] | None = Field(default=None, alias="if")
+    goto: str
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _single_values(cls, data: Any) -> Any:
+        """``{nederlands: weinig}`` is short for ``{nederlands: [weinig]}``."""
+        if isinstance(data, dict):
+            return {key: [value] if isinstance(value, str) else value for key, value in data.items()}
+        return data
+
+
+class _Step(Located):
+    id: str
+    text: str = Field(min_length=1)
+    hint: str | None = None
+    next: tuple[Rule, ...] | None = None
+
+    _routes: tuple[Rule, ...] = PrivateAttr(())
+
+    @field_validator("next", mode="before")
+    @classmethod
+    def _plain_goto(cls, data: Any) -> Any:
+        """``next: doel`` is short for ``next: [{goto: doel}]``."""
+        return [{"goto": data}] if isinstance(data, str) else data
+
+    @property
+    def routes(self) -> tuple[Rule, ...]:
+        """The rules to leave this step, always ending in one without ``if`` (filled by the loader)."""
+        return self._routes
+
+    @property
+    def is_question(self) -> bool:
+        return False
+
+
+class MessageStep(_Step):
+    """Something to read (a welcome, a reminder); the teacher taps "verder"."""
+
+    kind: Literal["message"]
+
+
+class TipStep(_Step):
+    """A piece of advice on its own screen; ``short`` is the version for the card."""
+
+    kind: Literal["tip"]
+    source: str
+    short: str | None = None
+
+    @property
+    def tip(self) -> Tip:
+        return Tip(text=self.text, source=self.source, short=self.short)
+
+
+class _Question(_Step):
+    optional: bool = False
+    tip: Tip | None = None
+
+    @property
+    def is_question(self) -> bool:
+        return True
+
+
+class TextStep(_Question):
+    """A free-text answer."""
+
+    kind: Literal["text"]
+    max_length: int = Field(default=500, ge=20, le=MAX_TEXT_ANSWER)
+
+
+class ChoiceStep(_Question):
+    """One of a few buttons."""
+
+    kind: Literal["choice"]
+    options: tuple[Option, ...] = Field(min_length=2, max_length=10)
+
+    def choices(self) -> tuple[Option, ...]:
+        return self.options
+
+
+class MultiStep(_Question):
+    """Several buttons that toggle on and off, then "klaar"."""
+
+    kind: Literal["multi"]
+    options: tuple[Option, ...] = Field(min_length=2, max_length=24)
+
+    def choices(self) -> tuple[Option, ...]:
+        return self.options
+
+
+class YesNoStep(_Question):
+    """Ja or nee; the answer is stored as ``ja`` or ``nee``."""
+
+    kind: Literal["yesno"]
+    ja: YesNoLabel = Field(default_factory=lambda: YesNoLabel(label="Ja"))
+    nee: YesNoLabel = Field(default_factory=lambda: YesNoLabel(label="Nee"))
+
+    def choices(self) -> tuple[Option, ...]:
+        return (
+            Option(value="ja", label=self.ja.label, card=self.ja.card),
+            Option(value="nee", label=self.nee.label, card=self.nee.card),
+        )
+
+
+class DateStep(_Question):
+    """A day, with or without a time, typed in Dutch ("morgen 15:00", "di 14:30", "12-3")."""
+
+    kind: Literal["date"]
+    time: Literal["required", "optional", "none"] = "optional"
+    allow_past: bool = False
+
+
+Step = Annotated[
+    MessageStep | TipStep | TextStep | ChoiceStep | MultiStep | YesNoStep | DateStep,
+    Field(discriminator="kind"),
+]
+QuestionStep = TextStep | ChoiceStep | MultiStep | YesNoStep | DateStep
+AnyStep = MessageStep | TipStep | QuestionStep
+OptionStep = ChoiceStep | MultiStep | YesNoStep
+
+
+class CardSection(Located):
+    """Which answers, tips and fixed lines go into one section of the card."""
+
+    section: str
+    title: str | None = None
+    answers: tuple[str, ...] = ()
+    tips: tuple[str, ...] = ()
+    lines: tuple[str, ...] = ()
+
+    @property
+    def shown_title(self) -> str:
+        return self.title or CARD_SECTIONS.get(self.section, self.section)
+
+
+class CardTemplate(Located):
+    """The card: its sections, and which date steps hold the meeting and the follow-up."""
+
+    meeting: str | None = None
+    follow_up: str | None = None
+    sections: tuple[CardSection, ...] = Field(min_length=1)
+
+
+class Script(Located):
+    """One conversation type: its steps in order and the card it ends with."""
+
+    id: str
+    title: str = Field(min_length=3)
+    description: str = Field(min_length=10)
+    start: str | None = None
+    steps: tuple[Step, ...] = Field(min_length=1)
+    card: CardTemplate
+
+    _path: Path = PrivateAttr(Path("<script>"))
+    _by_id: dict[str, AnyStep] = PrivateAttr(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def first_step(self) -> str:
+        return self.start or self.steps[0].id
+
+    def step(self, step_id: str) -> AnyStep:
+        """The step with this id; KeyError when there is none."""
+        if not self._by_id:
+            self._by_id.update((step.id, step) for step in self.steps)
+        return self._by_id[step_id]
+
+    def has_step(self, step_id: str) -> bool:
+        return any(step.id == step_id for step in self.steps)

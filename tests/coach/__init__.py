@@ -1,0 +1,1 @@
+"""Tests of the teacher coach: scripts, engine, dates, extractor, diagrams and dialogue cases."""
