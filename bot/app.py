@@ -111,15 +111,15 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     application = builder.build()
     application.bot_data["services"] = svc
-    register_handlers(application)
+    register_handlers(application, settings)
     return application
 
 
-def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def register_handlers(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
     """All handlers, in the order they get a chance: guards first, then features, then fallbacks."""
     app.add_handler(TypeHandler(Update, language.resolve_language), group=-30)
     app.add_handler(TypeHandler(Update, fallbacks.only_private_chats), group=-20)
-    app.add_handler(TypeHandler(Update, FloodGuard().check), group=-10)
+    app.add_handler(TypeHandler(Update, FloodGuard(settings.flood_limit, settings.flood_window).check), group=-10)
 
     app.add_handler(CommandHandler("start", start.start))
     app.add_handler(CommandHandler(["help", "hulp"], start.help_command))

@@ -50,6 +50,10 @@ class Settings:
     retention_days: int = field(default_factory=lambda: int(os.environ.get("SAMENSPRAAK_RETENTION_DAYS", "90")))
     #: Updates handled at once (different users); each user's updates stay in order.
     max_concurrent_updates: int = 32
+    #: Flood control: more than this many updates from one user within ``flood_window`` seconds
+    #: are dropped with one polite note (a person tapping fast stays well below it).
+    flood_limit: int = 20
+    flood_window: float = 5.0
 
     @property
     def dialogues_dir(self) -> Path:

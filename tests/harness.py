@@ -25,7 +25,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {"db_path": tmp_path / "samenspraak.sqlite3", "content_root": REPO_ROOT, "token": None}
+    # Tests tap faster than any person: flood control is tested on its own (test_flood.py).
+    values: dict[str, Any] = {
+        "db_path": tmp_path / "samenspraak.sqlite3", "content_root": REPO_ROOT, "token": None, "flood_limit": 10_000,
+    }
     values.update(overrides)
     return Settings(**values)
 
@@ -45,7 +48,7 @@ class Reply:
     def data_for(self, label_part: str) -> str:
         for row in self.buttons:
             for label, data in row:
-                if label_part.casefold() in label.casefold():
+                if label_part.casefold() in label.casefold() or label_part in data:
                     return data
         raise AssertionError(f"no button containing {label_part!r} in {self.labels()}")
 
@@ -125,3 +128,38 @@ def build_harness(settings: Settings) -> BotHarness:
     api = FakeBotApi(token=OFFLINE_TOKEN, bot_username="samenspraak_test_bot")
     app = build_application(settings, request=InProcessRequest(api), rate_limited=False)
     return BotHarness(app, api)
+
+
+async def finish_preparation(bot: BotHarness, user: int, script_id: str, *, meeting: str = "overmorgen 15:00") -> Reply:
+    """Walk a script through the bot as a hurried teacher would, up to the finished card.
+
+    Buttons: "Verder", the first option, or the first option then "Klaar"; text
+    questions get a short answer; dates get ``meeting``. Returns the card message.
+    """
+    await bot.send(user, "/voorbereiden")
+    replies = await bot.press(user, f"c:new:{script_id}")
+    for _ in range(80):
+        last = replies[-1] if replies else bot.last_with_buttons(user)
+        datas = [d for row in last.buttons for _, d in row]
+        if any(d.startswith("i:new:") for d in datas):
+            return last
+        finish = [d for d in datas if d.startswith("c:f:")]
+        confirm = [d for d in datas if d.startswith("c:k:")]
+        answers = [d for d in datas if d.startswith("c:a:")]
+        toggles = [d for d in datas if d.startswith("c:t:")]
+        if finish:
+            replies = await bot.press(user, finish[0], reply=last)
+        elif toggles:
+            if not any(label.startswith("✅") for label in last.labels()):
+                replies = await bot.press(user, toggles[0], reply=last)
+            else:
+                replies = await bot.press(user, confirm[0], reply=last)
+        elif answers:
+            replies = await bot.press(user, answers[0], reply=last)
+        elif confirm:
+            replies = await bot.press(user, confirm[0], reply=last)
+        elif "Wanneer" in last.text or "datum" in last.text.lower():
+            replies = await bot.send(user, meeting)
+        else:
+            replies = await bot.send(user, "Een kort antwoord van de leraar.")
+    raise AssertionError("the script did not reach its card")

@@ -21,7 +21,7 @@ from bot.i18n import _
 class FloodGuard:
     """At most ``limit`` updates per user in ``window`` seconds; beyond that, one note per window."""
 
-    def __init__(self, limit: int = 12, window: float = 6.0) -> None:
+    def __init__(self, limit: int, window: float) -> None:
         self.limit = limit
         self.window = window
         self._seen: dict[int, deque[float]] = {}

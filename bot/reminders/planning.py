@@ -41,10 +41,13 @@ def due_at(kind: ReminderKind, meeting_at: datetime, follow_up: datetime | None 
     """The UTC instant a reminder of ``kind`` is due, or None when it does not apply."""
     if kind is ReminderKind.EVENING_BEFORE:
         return _local(meeting_at - timedelta(days=1), EVENING_AT)
+    # Durations are real time: add them in UTC. (Python adds a timedelta to a zoned
+    # datetime on the wall clock, which is an hour off on the night the clocks change.)
+    meeting_utc = meeting_at.astimezone(UTC)
     if kind is ReminderKind.HOUR_BEFORE:
-        return (meeting_at - timedelta(hours=1)).astimezone(UTC)
+        return meeting_utc - timedelta(hours=1)
     if kind is ReminderKind.REFLECTION:
-        after = (meeting_at + timedelta(hours=2)).astimezone(AMSTERDAM)
+        after = (meeting_utc + timedelta(hours=2)).astimezone(AMSTERDAM)
         if after.time() > LATEST_EVENING or after.date() != meeting_at.astimezone(AMSTERDAM).date():
             return _local(meeting_at + timedelta(days=1), MORNING_AT)
         return after.astimezone(UTC)
