@@ -58,6 +58,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_i18n(args: argparse.Namespace) -> int:
     from bot.i18n import workflow
+    from bot.i18n.catalogs import DOMAINS
 
     root = _settings(args).content_root
     steps = {
@@ -65,7 +66,8 @@ def cmd_i18n(args: argparse.Namespace) -> int:
         "update": workflow.update_catalogs,
         "compile": workflow.compile_catalogs,
     }
-    for path in steps[args.action](root):
+    domains = tuple(args.domain) if args.domain else tuple(DOMAINS)
+    for path in steps[args.action](root, domains):
         print(path)
     return 0
 
@@ -114,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     i18n = sub.add_parser("i18n", help="translation workflow with Babel: extract, update, compile")
     i18n.add_argument("action", choices=["extract", "update", "compile"])
+    i18n.add_argument(
+        "--domain", action="append", choices=["samenspraak", "glossary", "coach"], help="only this domain (repeatable)"
+    )
     common(i18n, db=False)
     i18n.set_defaults(func=cmd_i18n)
 

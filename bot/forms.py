@@ -19,7 +19,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot.coach.dates import DateInputError, format_moment, parse_moment
 from bot.coach.texts import engine_error_text
-from bot.common.replies import esc, keyboard, replace_or_reply
+from bot.common.replies import bold, esc, italic, keyboard, replace_or_reply
 from bot.i18n import T_, current_language
 from bot.i18n.locales import PARENT_LANGUAGES, language_name
 from bot.services import services
@@ -85,7 +85,7 @@ async def _load(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[For
 
 async def _show(update: Update, form: Form, state: dict[str, Any], note: str = "") -> None:
     current = form.fields[state["index"]]
-    lines = [f"<b>{esc(T_(form.title))}</b> · {state['index'] + 1}/{len(form.fields)}", ""]
+    lines = [bold(T_(form.title)) + f" · {state['index'] + 1}/{len(form.fields)}", ""]
     if note:
         lines += [f"⚠️ {esc(note)}", ""]
     lines.append(esc(T_(current.prompt)))
@@ -100,7 +100,7 @@ async def _show(update: Update, form: Form, state: dict[str, Any], note: str = "
         shown = format_moment(default, current_language()) if current.kind == "date" else default
         rows.append([(T_("✔️ {value}").format(value=shown)[:60], "f:d")])
     if current.kind in ("text", "date"):
-        lines += ["", f"✍️ <i>{esc(T_('Typ je antwoord.'))}</i>"]
+        lines += ["", "✍️ " + italic(T_("Typ je antwoord."))]
     nav = [(T_("Stoppen"), "f:x")]
     if current.optional:
         nav.insert(0, (T_("Overslaan ⏭"), "f:s"))

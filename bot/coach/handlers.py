@@ -21,7 +21,7 @@ from bot.coach.flow import Action
 from bot.coach.model import Script
 from bot.coach.screens import card_html, card_plain, done_buttons, review_screen, step_screen
 from bot.coach.texts import engine_error_text
-from bot.common.replies import esc, keyboard, replace_or_reply, reply
+from bot.common.replies import bold, esc, keyboard, replace_or_reply, reply
 from bot.i18n import T_, current_language
 from bot.services import Services, services
 from bot.storage.repository import PreparationRecord
@@ -109,7 +109,7 @@ async def choose_script(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     svc = services(context)
     await svc.repo.set_role(user.id, "teacher")
     translate = _translate(svc)
-    lines = [f"<b>{esc(T_('Welk gesprek wil je voorbereiden?'))}</b>", ""]
+    lines = [bold(T_("Welk gesprek wil je voorbereiden?")), ""]
     rows = []
     for script in svc.scripts.values():
         lines.append(f"• <b>{esc(translate(script.title))}</b> – {esc(translate(script.description))}")
@@ -191,14 +191,15 @@ async def list_preparations(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await replace_or_reply(update, T_("Je hebt nog geen voorbereidingen. Begin met /voorbereiden."))
         return
     translate = _translate(svc)
-    lines = [f"<b>{esc(T_('Je voorbereidingen'))}</b>"]
+    lines = [bold(T_("Je voorbereidingen"))]
     rows = []
     for number, record in enumerate(records[:20], start=1):
         script = svc.scripts.get(record.script_id)
         title = translate(script.title) if script else record.script_id
         state = T_("klaar") if record.finished_at else T_("bezig")
         lines.append(f"{number}. {esc(title)} ({esc(state)}, {esc(record.updated_at[:10])})")
-        rows.append([(f"{number}. {T_('Openen')}", f"c:o:{record.id}"), (f"{number}. {T_('Verwijderen')}", f"c:x:{record.id}")])
+        open_label, delete_label = T_("Openen"), T_("Verwijderen")
+        rows.append([(f"{number}. {open_label}", f"c:o:{record.id}"), (f"{number}. {delete_label}", f"c:x:{record.id}")])
     await replace_or_reply(update, "\n".join(lines), keyboard(rows))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.coach.cards import Card
 from bot.coach.engine import StepView
 from bot.coach.model import Script
-from bot.common.replies import MAX_MESSAGE_LENGTH, esc, telegram_length
+from bot.common.replies import MAX_MESSAGE_LENGTH, bold, esc, italic, telegram_length
 from bot.i18n import T_
 
 Rows = list[list[tuple[str, str]]]
@@ -32,7 +32,8 @@ def _segments_html(view: StepView) -> str:
 
 def step_screen(script: Script, view: StepView, prep_id: int, revision: int, note: str = "") -> tuple[str, Rows]:
     """One question, message or tip, with its buttons."""
-    lines = [f"<b>{esc(T_(script.title))}</b> · {esc(T_('stap {number}').format(number=view.position))}", ""]
+    step_label = T_("stap {number}").format(number=view.position)
+    lines = [bold(T_(script.title)) + " · " + esc(step_label), ""]
     if note:
         lines += [f"⚠️ {esc(note)}", ""]
     lines.append(_segments_html(view))
@@ -53,7 +54,7 @@ def step_screen(script: Script, view: StepView, prep_id: int, revision: int, not
     elif view.kind in ("message", "tip"):
         rows.append([(T_("Verder ▶️"), data("k", prep_id, revision))])
     elif view.kind in ("text", "date"):
-        lines += ["", f"✍️ <i>{esc(T_('Typ je antwoord.'))}</i>"]
+        lines += ["", "✍️ " + italic(T_("Typ je antwoord."))]
     nav = []
     if view.can_back:
         nav.append((T_("◀️ Terug"), data("b", prep_id, revision)))

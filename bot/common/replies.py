@@ -26,6 +26,16 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
+def bold(text: object) -> str:
+    """``text`` escaped and in bold. (A helper, so ``_()`` never sits inside an f-string:
+    Babel on Python 3.11 cannot extract from f-strings.)"""
+    return f"<b>{esc(text)}</b>"
+
+
+def italic(text: object) -> str:
+    return f"<i>{esc(text)}</i>"
+
+
 def keyboard(rows: Sequence[ButtonRow]) -> InlineKeyboardMarkup:
     """Build an inline keyboard from rows of (label, callback data)."""
     built = []

@@ -58,10 +58,10 @@ def extract(root: Path, domain: str) -> Catalog:
     return template
 
 
-def write_templates(root: Path) -> list[Path]:
+def write_templates(root: Path, domains: tuple[str, ...] = tuple(DOMAINS)) -> list[Path]:
     """``samenspraak i18n extract``: write locales/<domain>.pot for every domain."""
     written = []
-    for domain in DOMAINS:
+    for domain in domains:
         path = root / "locales" / f"{domain}.pot"
         with path.open("wb") as out:
             write_po(out, extract(root, domain), width=100, omit_header=False, sort_output=False)
@@ -69,10 +69,11 @@ def write_templates(root: Path) -> list[Path]:
     return written
 
 
-def update_catalogs(root: Path) -> list[Path]:
+def update_catalogs(root: Path, domains: tuple[str, ...] = tuple(DOMAINS)) -> list[Path]:
     """``samenspraak i18n update``: merge each template into every language's .po (new ones created)."""
     updated = []
-    for domain, languages in DOMAINS.items():
+    for domain in domains:
+        languages = DOMAINS[domain]
         with (root / "locales" / f"{domain}.pot").open("rb") as handle:
             template = read_po(handle)
         for language in languages:
@@ -98,10 +99,12 @@ def update_catalogs(root: Path) -> list[Path]:
     return updated
 
 
-def compile_catalogs(root: Path) -> list[Path]:
+def compile_catalogs(root: Path, domains: tuple[str, ...] = tuple(DOMAINS)) -> list[Path]:
     """``samenspraak i18n compile``: every .po into .mo (also done on start when stale)."""
     compiled = []
     for po in sorted((root / "locales").glob("*/LC_MESSAGES/*.po")):
+        if po.stem not in domains:
+            continue
         compile_po(po, po.with_suffix(".mo"))
         compiled.append(po.with_suffix(".mo"))
     return compiled

@@ -18,7 +18,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 from bot import forms
 from bot.coach import engine
 from bot.coach.engine import Progress
-from bot.common.replies import esc, keyboard, replace_or_reply, reply
+from bot.common.replies import bold, esc, italic, keyboard, replace_or_reply, reply
 from bot.i18n import TN_, T_, _, current_language, using_language
 from bot.i18n.bidi import isolate, isolate_latin_runs
 from bot.i18n.locales import babel_locale, language_name, negotiate
@@ -61,7 +61,7 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: i
             when=format_when(meeting_at, "nl"), link=link
         )
     text = "\n".join([
-        f"✉️ <b>{esc(T_('De uitnodiging is klaar.'))}</b>",
+        "✉️ " + bold(T_("De uitnodiging is klaar.")),
         esc(T_("Stuur de ouders deze link, of plak de tekst hieronder in het bericht dat je de ouders stuurt.")),
         esc(T_("De link werkt tot 3 dagen na het gesprek. Je ziet hier of hij is geopend.")),
         "",
@@ -145,7 +145,7 @@ async def show_status(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_i
     if not invitations:
         await replace_or_reply(update, T_("Voor deze voorbereiding is nog geen uitnodiging gemaakt."))
         return
-    lines = [f"<b>{esc(T_('Uitnodigingen'))}</b>"]
+    lines = [bold(T_("Uitnodigingen"))]
     rows = []
     now = datetime.now(UTC)
     for number, invitation in enumerate(invitations, start=1):
@@ -161,7 +161,8 @@ async def show_status(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_i
         language = language_name(str(invitation.details.get("language", "nl")))
         lines.append(f"{number}. {esc(when)} · {esc(language)} · <b>{esc(state)}</b>")
         if not invitation.revoked and invitation.expires_at > now:
-            rows.append([(f"{number}. {T_('Intrekken')}", f"i:rev:{invitation.id}")])
+            revoke_label = T_("Intrekken")
+            rows.append([(f"{number}. {revoke_label}", f"i:rev:{invitation.id}")])
     rows.append([(T_("🏠 Menu"), "home")])
     await replace_or_reply(update, "\n".join(lines), keyboard(rows))
 
@@ -236,44 +237,46 @@ async def send_invitation(update: Update, context: ContextTypes.DEFAULT_TYPE, in
         def rtl(text: str) -> str:
             return isolate_latin_runs(text, language)
 
-        lines = [f"📩 <b>{esc(_('Uitnodiging voor een gesprek op school'))}</b>", ""]
-        lines.append(f"<b>{esc(_('Waarover?'))}</b> {esc(rtl(_(PURPOSES.get(str(details.get('script')), DEFAULT_PURPOSE))))}")
-        lines.append(f"<b>{esc(_('Wanneer?'))}</b> {esc(format_when(invitation.meeting_at, language))} ({esc(_('Nederlandse tijd'))})")
+        lines = ["📩 " + bold(_("Uitnodiging voor een gesprek op school")), ""]
+        purpose = _(PURPOSES.get(str(details.get("script")), DEFAULT_PURPOSE))
+        lines.append(bold(_("Waarover?")) + " " + esc(rtl(purpose)))
+        dutch_time = _("Nederlandse tijd")
+        lines.append(bold(_("Wanneer?")) + f" {esc(format_when(invitation.meeting_at, language))} ({esc(dutch_time)})")
         place = str(details.get("place") or "")
         place_text = _(PLACES[place]) if place in PLACES else isolate(place, language)
-        lines.append(f"<b>{esc(_('Waar?'))}</b> {esc(place_text)}")
+        lines.append(bold(_("Waar?")) + " " + esc(place_text))
         attendees = [role for role in details.get("attendees") or [] if role in ROLES]
         if attendees:
-            lines += ["", f"<b>{esc(_('Wie zijn er bij het gesprek?'))}</b>"]
+            lines += ["", bold(_("Wie zijn er bij het gesprek?"))]
             for role_key in attendees:
                 role = ROLES[role_key]
                 if role.term and role.term in glossary.terms:
                     term = glossary.text(role.term, language)
                     about = f"{isolate(term.dutch, language)}: {rtl(term.short)}"
                 else:
-                    about = rtl(_(role.about or ""))
-                lines.append(f"• <b>{esc(rtl(_(role.label)))}</b> — {esc(about)}")
+                    about = rtl(_(role.about)) if role.about else ""
+                lines.append("• " + bold(rtl(_(role.label))) + " — " + esc(about))
             lines.append(esc(_("U mag altijd vragen wie er bij het gesprek zijn, en waarom.")))
         note = details.get("note")
         if note:
-            lines += ["", f"<b>{esc(_('Bericht van de school'))}</b>", f"<i>{esc(isolate(str(note), language))}</i>"]
+            lines += ["", bold(_("Bericht van de school")), italic(isolate(str(note), language))]
         contact = details.get("contact")
         if contact:
-            lines += ["", f"<b>{esc(_('Vragen? Neem contact op met de school:'))}</b> {esc(isolate(str(contact), language))}"]
+            lines += ["", bold(_("Vragen? Neem contact op met de school:")) + " " + esc(isolate(str(contact), language))]
         lines += [
-            "", f"<b>{esc(_('Zo bereidt u zich voor'))}</b>",
+            "", bold(_("Zo bereidt u zich voor")),
             esc(_("• Schrijf uw vragen van tevoren op.")),
             esc(_("• U mag iemand meenemen die u vertrouwt.")),
             esc(_("• U mag om een tolk vragen.")),
             esc(_("• Begrijpt u een woord of afkorting niet? Vraag wat het betekent. Dat is heel normaal.")),
         ]  # fmt: skip
         if not services(context).catalogs.review_status(language).reviewed:
-            lines += ["", f"<i>{esc(_('Deze vertaling is nog niet nagekeken door een moedertaalspreker. Twijfelt u? Vraag het aan de school.'))}</i>"]
+            lines += ["", italic(_("Deze vertaling is nog niet nagekeken door een moedertaalspreker. Twijfelt u? Vraag het aan de school."))]
         terms = [key for key in details.get("terms") or [] if key in glossary.terms]
         rows = [[(glossary.text(key, language).name[:40], f"g:t:{key}:{language}")] for key in terms[:8]]
         await reply(update, "\n".join(lines), keyboard(rows) if rows else None)
         if terms:
-            words = [f"<b>{esc(_('Woorden die u in het gesprek kunt horen'))}</b>"]
+            words = [bold(_("Woorden die u in het gesprek kunt horen"))]
             for key in terms[:8]:
                 term = glossary.text(key, language)
                 words.append(f"• <b>{esc(isolate(term.dutch, language))}</b>: {esc(rtl(term.short))}")

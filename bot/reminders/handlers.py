@@ -12,7 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 from bot import forms
 from bot.coach import engine
 from bot.coach.engine import Progress
-from bot.common.replies import esc, keyboard, replace_or_reply, reply
+from bot.common.replies import bold, esc, keyboard, replace_or_reply, reply
 from bot.i18n import TN_, T_, current_language
 from bot.invitations.handlers import format_when
 from bot.reminders.planning import ReminderKind, due_at
@@ -74,7 +74,7 @@ async def show_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id:
         )
         return
     planned = {r.kind for r in await services(context).reminders.for_preparation(user.id, prep_id)}
-    lines = [f"<b>{esc(T_('Herinneringen'))}</b>", esc(T_("Gesprek: {when}").format(when=format_when(meeting, current_language())))]
+    lines = [bold(T_("Herinneringen")), esc(T_("Gesprek: {when}").format(when=format_when(meeting, current_language())))]
     rows = []
     now = datetime.now(UTC)
     for kind, label in CHOICES:
@@ -82,7 +82,8 @@ async def show_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id:
         if due is None or due <= now:
             continue
         mark = "✅" if kind in planned else "▫️"
-        rows.append([(f"{mark} {T_(label)} · {format_when(due, current_language())}"[:64], f"m:t:{prep_id}:{kind.value}")])
+        text = T_(label)
+        rows.append([(f"{mark} {text} · {format_when(due, current_language())}"[:64], f"m:t:{prep_id}:{kind.value}")])
     if not rows:
         lines.append(esc(T_("Er valt niets meer te herinneren: die momenten zijn voorbij.")))
     rows.append([(T_("Klaar ✔️"), f"c:o:{prep_id}")])

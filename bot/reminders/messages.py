@@ -9,7 +9,7 @@ from telegram import InlineKeyboardMarkup
 from bot.coach import engine
 from bot.coach.engine import Progress
 from bot.coach.screens import card_html, fit
-from bot.common.replies import MAX_MESSAGE_LENGTH, esc, keyboard, telegram_length
+from bot.common.replies import MAX_MESSAGE_LENGTH, bold, esc, keyboard, telegram_length
 from bot.i18n import T_, current_language
 from bot.invitations.handlers import format_when
 from bot.reminders.planning import ReminderKind
@@ -58,7 +58,7 @@ async def reminder_message(svc: Services, reminder: Reminder, *, late: bool) -> 
 def reflection_html(stored: str) -> str:
     """The teacher's own look back, shown under the card (escaped: it is what they typed)."""
     data = json.loads(stored)
-    parts = [f"\n<b>{esc(T_('Terugblik na het gesprek'))}</b>"]
+    parts = ["\n" + bold(T_("Terugblik na het gesprek"))]
     for key, label in (("hoe", T_("Hoe het ging")), ("afspraken", T_("Afspraken")), ("vervolg", T_("Vervolg"))):
         value = data.get(key)
         if value:
