@@ -66,6 +66,20 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Loggers that write message texts at DEBUG level (PTB logs every Bot API call with its
+#: parameters; httpx logs URLs with the token). They never go below INFO, whatever the
+#: operator's log level: logs must hold no message text.
+_TEXT_LOGGERS = ("telegram", "httpx", "httpcore", "hpack")
+
+
+def quiet_text_loggers() -> None:
+    for name in _TEXT_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.getEffectiveLevel() < logging.INFO or logger.level < logging.INFO:
+            logger.setLevel(logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
 def load_services(settings: Settings) -> Services:
     """Load and validate content and catalogs; raises ContentError naming file and line."""
     catalogs = Catalogs(settings.locales_dir)
@@ -92,6 +106,7 @@ def build_application(
     rate_limited: bool = True,
 ) -> Application:  # type: ignore[type-arg]
     """Build the bot. Pass ``request`` to talk to another Bot API transport (terminal chat, tests)."""
+    quiet_text_loggers()
     svc = load_services(settings)
     builder = (
         Application.builder()

@@ -130,7 +130,10 @@ def build_harness(settings: Settings) -> BotHarness:
     return BotHarness(app, api)
 
 
-async def finish_preparation(bot: BotHarness, user: int, script_id: str, *, meeting: str = "overmorgen 15:00") -> Reply:
+async def finish_preparation(
+    bot: BotHarness, user: int, script_id: str, *, meeting: str = "overmorgen 15:00",
+    answer: str = "Een kort antwoord van de leraar.",
+) -> Reply:
     """Walk a script through the bot as a hurried teacher would, up to the finished card.
 
     Buttons: "Verder", the first option, or the first option then "Klaar"; text
@@ -161,5 +164,5 @@ async def finish_preparation(bot: BotHarness, user: int, script_id: str, *, meet
         elif "Wanneer" in last.text or "datum" in last.text.lower():
             replies = await bot.send(user, meeting)
         else:
-            replies = await bot.send(user, "Een kort antwoord van de leraar.")
+            replies = await bot.send(user, answer)
     raise AssertionError("the script did not reach its card")

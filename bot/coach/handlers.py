@@ -19,9 +19,9 @@ from bot.coach import engine
 from bot.coach.engine import EngineError, Progress, StaleAction
 from bot.coach.flow import Action
 from bot.coach.model import Script
-from bot.coach.screens import card_html, card_plain, done_buttons, review_screen, step_screen
+from bot.coach.screens import card_html, card_plain, done_buttons, reflection_html, review_screen, step_screen
 from bot.coach.texts import engine_error_text
-from bot.common.replies import bold, esc, keyboard, replace_or_reply, reply
+from bot.common.replies import MAX_MESSAGE_LENGTH, bold, esc, keyboard, replace_or_reply, reply, telegram_length
 from bot.i18n import T_, current_language
 from bot.services import Services, services
 from bot.storage.repository import PreparationRecord
@@ -64,7 +64,9 @@ async def show_progress(
     if progress.done:
         card = engine.card(script, progress, translate, language)
         header = esc(note) if note else ""
-        await replace_or_reply(update, card_html(card, context.bot.username, header), keyboard(done_buttons(record.id)))
+        reflection = reflection_html(record.reflection) if record.reflection else ""
+        text = card_html(card, context.bot.username, header, limit=MAX_MESSAGE_LENGTH - telegram_length(reflection))
+        await replace_or_reply(update, text + reflection, keyboard(done_buttons(record.id)))
         return
     if progress.at_review:
         card = engine.card(script, progress, translate, language)

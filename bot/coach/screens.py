@@ -8,11 +8,14 @@ old button cannot change a newer state.
 
 from __future__ import annotations
 
+import json
+
 from bot.coach.cards import Card
+from bot.coach.dates import format_moment
 from bot.coach.engine import StepView
 from bot.coach.model import Script
 from bot.common.replies import MAX_MESSAGE_LENGTH, bold, esc, italic, telegram_length
-from bot.i18n import T_
+from bot.i18n import T_, current_language
 
 Rows = list[list[tuple[str, str]]]
 
@@ -84,7 +87,7 @@ def done_buttons(prep_id: int) -> Rows:
     return [
         [(T_("📄 Kaart als bestand"), f"c:file:{prep_id}"), (T_("✏️ Aanpassen"), f"c:o:{prep_id}")],
         [(T_("✉️ Uitnodiging voor ouders"), f"i:new:{prep_id}"), (T_("⏰ Herinneringen"), f"m:menu:{prep_id}")],
-        [(T_("🏠 Menu"), "home")],
+        [(T_("📝 Terugblik na het gesprek"), f"m:refl:{prep_id}"), (T_("🏠 Menu"), "home")],
     ]
 
 
@@ -111,6 +114,18 @@ def _card_html(card: Card, bot_username: str, header: str, answer_limit: int) ->
             f'<a href="https://t.me/{esc(bot_username)}?start=term_{esc(key)}">{esc(key)}</a>' for key in card.terms
         )
         parts += ["", esc(T_("Uitleg voor ouders, in hun taal (link om door te sturen):")) + " " + links]
+    return "\n".join(parts)
+
+
+def reflection_html(stored: str) -> str:
+    """The teacher's own look back after the meeting, shown under the card (escaped: they typed it)."""
+    data = json.loads(stored)
+    parts = ["\n" + bold(T_("Terugblik na het gesprek"))]
+    for key, label in (("hoe", T_("Hoe het ging")), ("afspraken", T_("Afspraken")), ("vervolg", T_("Vervolg"))):
+        value = data.get(key)
+        if value:
+            shown = format_moment(value, current_language()) if key == "vervolg" else _shorten(str(value), 500)
+            parts.append(f"• {esc(label)}: " + italic(shown))
     return "\n".join(parts)
 
 

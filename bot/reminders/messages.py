@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from telegram import InlineKeyboardMarkup
 
 from bot.coach import engine
 from bot.coach.engine import Progress
-from bot.coach.screens import card_html, fit
+from bot.coach.screens import card_html, fit, reflection_html
 from bot.common.replies import MAX_MESSAGE_LENGTH, bold, esc, keyboard, telegram_length
 from bot.i18n import T_, current_language
 from bot.invitations.handlers import format_when
@@ -53,21 +51,3 @@ async def reminder_message(svc: Services, reminder: Reminder, *, late: bool) -> 
         if reflection:
             lines.append(reflection)
     return fit("\n".join(lines)), keyboard(buttons)
-
-
-def reflection_html(stored: str) -> str:
-    """The teacher's own look back, shown under the card (escaped: it is what they typed)."""
-    data = json.loads(stored)
-    parts = ["\n" + bold(T_("Terugblik na het gesprek"))]
-    for key, label in (("hoe", T_("Hoe het ging")), ("afspraken", T_("Afspraken")), ("vervolg", T_("Vervolg"))):
-        value = data.get(key)
-        if value:
-            shown = format_when_iso(value) if key == "vervolg" else value
-            parts.append(f"• {esc(label)}: <i>{esc(shown[:500])}</i>")
-    return "\n".join(parts)
-
-
-def format_when_iso(value: str) -> str:
-    from bot.coach.dates import format_moment
-
-    return format_moment(value, current_language())

@@ -72,6 +72,7 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous = NORMAL")  # durable across application crashes, fast commits
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA secure_delete = ON")  # erased rows are overwritten, not left in free pages
 
 
 def _migrate(conn: sqlite3.Connection) -> None:

@@ -276,7 +276,7 @@ class Repository:
         (normalised, shortened) text so editors can see which terms are missing.
         """
         key = term_key or ""
-        question = "" if term_key else (unmatched_question or "")[:100]
+        question = "" if term_key else unmatched_for_stats(unmatched_question or "")
 
         def work(conn: sqlite3.Connection) -> None:
             with transaction(conn):
@@ -347,6 +347,8 @@ class Repository:
                 # Explicit, child tables first: does not depend on foreign-key cascades being on.
                 for table in ("reminders", "invitations", "drafts", "preparations", "users"):
                     conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
+            # The write-ahead log still holds the old pages until a checkpoint: fold it in and empty it.
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
         await self._db.run(work)
         self._users.pop(user_id, None)
@@ -373,6 +375,23 @@ class Repository:
         purged = await self._db.run(work)
         self._users.clear()
         return purged
+
+
+#: Unmatched questions are kept as text only when short: a term someone looked for, not a story.
+MAX_KEPT_WORDS = 5
+MAX_KEPT_CHARS = 60
+
+
+def unmatched_for_stats(question: str) -> str:
+    """What an editor may see of an unmatched question: short ones as typed (normalised), digits masked.
+
+    A long question can hold a name or a family's situation; it is counted
+    without its text, as "…".
+    """
+    text = " ".join(question.split())
+    if not text or len(text) > MAX_KEPT_CHARS or len(text.split()) > MAX_KEPT_WORDS:
+        return "…"
+    return "".join("#" if ch.isdigit() else ch for ch in text)
 
 
 def _ensure_user(conn: sqlite3.Connection, user_id: int, now: str) -> None:
