@@ -13,7 +13,6 @@ from datetime import timedelta
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
@@ -39,6 +38,7 @@ from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE
 from bot.invitations import handlers as invitations
 from bot.invitations.store import InvitationStore
 from bot.processor import PerChatUpdateProcessor
+from bot.ratelimit import PatientRateLimiter
 from bot.reminders import handlers as reminders
 from bot.reminders.scheduler import reschedule_all
 from bot.reminders.store import ReminderStore
@@ -122,8 +122,8 @@ def build_application(
         root = settings.api_url.rstrip("/").removesuffix("/bot")
         builder = builder.base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
     if rate_limited:
-        # Telegram's flood limits; retry a 429 a few times instead of dropping the reply.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # Telegram's flood limits; a 429 or a 5xx is retried instead of dropping the reply.
+        builder = builder.rate_limiter(PatientRateLimiter())
     application = builder.build()
     application.bot_data["services"] = svc
     register_handlers(application, settings)

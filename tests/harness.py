@@ -124,9 +124,9 @@ def _reply(sent: SentRequest) -> Reply:
     return Reply(text, rows, int(message.get("message_id", 0)), sent.method)
 
 
-def build_harness(settings: Settings) -> BotHarness:
+def build_harness(settings: Settings, *, rate_limited: bool = False) -> BotHarness:
     api = FakeBotApi(token=OFFLINE_TOKEN, bot_username="samenspraak_test_bot")
-    app = build_application(settings, request=InProcessRequest(api), rate_limited=False)
+    app = build_application(settings, request=InProcessRequest(api), rate_limited=rate_limited)
     return BotHarness(app, api)
 
 
