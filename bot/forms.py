@@ -19,7 +19,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot.coach.dates import DateInputError, format_moment, parse_moment
 from bot.coach.texts import engine_error_text
-from bot.common.replies import bold, esc, italic, keyboard, replace_or_reply
+from bot.common.replies import answer_query, bold, esc, italic, keyboard, replace_or_reply
 from bot.i18n import T_, current_language
 from bot.i18n.locales import PARENT_LANGUAGES, language_name
 from bot.services import services
@@ -127,7 +127,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     if query is None:
         return
-    await query.answer()
+    await answer_query(query)
     loaded = await _load(update, context)
     if loaded is None:
         await replace_or_reply(update, T_("Dit formulier is al afgerond of gestopt."))

@@ -10,7 +10,7 @@ import pytest
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from tests.harness import BotHarness, build_harness, make_settings  # noqa: E402
+from tests.harness import BotHarness, build_harness, make_settings
 
 
 @pytest.fixture

@@ -21,7 +21,16 @@ from bot.coach.flow import Action
 from bot.coach.model import Script
 from bot.coach.screens import card_html, card_plain, done_buttons, reflection_html, review_screen, step_screen
 from bot.coach.texts import engine_error_text
-from bot.common.replies import MAX_MESSAGE_LENGTH, bold, esc, keyboard, replace_or_reply, reply, telegram_length
+from bot.common.replies import (
+    MAX_MESSAGE_LENGTH,
+    answer_query,
+    bold,
+    esc,
+    keyboard,
+    replace_or_reply,
+    reply,
+    telegram_length,
+)
 from bot.i18n import T_, current_language
 from bot.services import Services, services
 from bot.storage.repository import PreparationRecord
@@ -250,25 +259,25 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     action = parts[1] if len(parts) > 1 else ""
     if action == "new" and len(parts) == 2:
-        await query.answer()
+        await answer_query(query)
         await choose_script(update, context)
         return
     if action == "new" and parts[2] in svc.scripts:
-        await query.answer()
+        await answer_query(query)
         await start_script(update, context, svc.scripts[parts[2]])
         return
     if action in ("resume", "list"):
-        await query.answer()
+        await answer_query(query)
         await (resume if action == "resume" else list_preparations)(update, context)
         return
     prep_id = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
     loaded = await _load(context, user.id, prep_id) if prep_id is not None else None
     if loaded is None:  # someone else's, deleted, or forged
-        await query.answer(T_("Deze voorbereiding bestaat niet meer."))
+        await answer_query(query, T_("Deze voorbereiding bestaat niet meer."))
         return
     record, progress = loaded
     if action == "o":
-        await query.answer()
+        await answer_query(query)
         await svc.repo.set_active_preparation(user.id, record.id)
         if progress.done:  # a finished card opens at its review, so any answer can be changed
             progress = replace(progress, step_id=engine.REVIEW, revision=progress.revision + 1)
@@ -278,26 +287,26 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             )  # fmt: skip
         await show_progress(update, context, record, progress)
     elif action == "x":
-        await query.answer()
+        await answer_query(query)
         await replace_or_reply(update, T_("Deze voorbereiding verwijderen? Dit kan niet ongedaan worden."),
                                keyboard([[(T_("Ja, verwijderen"), f"c:x!:{record.id}"), (T_("Nee"), "c:list")]]))  # fmt: skip
     elif action == "x!":
         await svc.repo.delete_preparation(user.id, record.id)
-        await query.answer(T_("Verwijderd."))
+        await answer_query(query, T_("Verwijderd."))
         await list_preparations(update, context)
     elif action == "file":
-        await query.answer()
+        await answer_query(query)
         card = engine.card(svc.scripts[record.script_id], progress, _translate(svc), current_language())
         await context.bot.send_document(
             user.id, InputFile(card_plain(card).encode(), filename=f"voorbereiding-{record.script_id}.txt")
         )
     elif action in _ACTIONS and len(parts) >= 4 and parts[3].isdigit():
-        await query.answer()
+        await answer_query(query)
         kind = _ACTIONS[action]
         value = parts[4] if len(parts) > 4 else ""
         await _apply(update, context, record, progress, Action(kind, value), revision=int(parts[3]))  # type: ignore[arg-type]
     else:
-        await query.answer(T_("Deze knop werkt niet meer."))
+        await answer_query(query, T_("Deze knop werkt niet meer."))
 
 
 async def _apply(

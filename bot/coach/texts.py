@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import TN_, T_
+from bot.i18n import T_, TN_
 
 _REASONS = {
     "empty": TN_("Je antwoord is leeg. Typ een paar woorden."),

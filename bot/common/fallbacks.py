@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.common.replies import reply
+from bot.common.replies import answer_query, reply
 from bot.i18n import _
 
 log = logging.getLogger(__name__)
@@ -67,4 +67,4 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """
     query = update.callback_query
     if query is not None:
-        await query.answer(_("Deze knop werkt niet meer. Typ /start voor het menu."))
+        await answer_query(query, _("Deze knop werkt niet meer. Typ /start voor het menu."))

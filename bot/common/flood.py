@@ -14,7 +14,7 @@ from collections import deque
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.common.replies import reply
+from bot.common.replies import answer_query, reply
 from bot.i18n import _
 
 
@@ -44,7 +44,7 @@ class FloodGuard:
             self._warned_until[user_id] = now + self.window
             await reply(update, _("Dat gaat wat snel voor mij. Wacht even en stuur dan één bericht tegelijk."))
         if update.callback_query is not None:
-            await update.callback_query.answer()
+            await answer_query(update.callback_query)
         raise ApplicationHandlerStop
 
     def _forget_idle(self, now: float) -> None:

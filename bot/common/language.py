@@ -11,7 +11,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.common.menus import show_menu
-from bot.common.replies import keyboard, replace_or_reply
+from bot.common.replies import answer_query, keyboard, replace_or_reply
 from bot.i18n import _, set_language
 from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE, language_name, negotiate
 from bot.services import services
@@ -49,9 +49,9 @@ async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     code = (query.data or "").removeprefix("l:")
     if code not in PARENT_LANGUAGES:
-        await query.answer(_("Deze knop werkt niet meer."))
+        await answer_query(query, _("Deze knop werkt niet meer."))
         return
     await services(context).repo.set_language(update.effective_user.id, code)
     set_language(code)
-    await query.answer()
+    await answer_query(query)
     await show_menu(update, context, prefix=_("De taal is nu: {language}.").format(language=language_name(code)))

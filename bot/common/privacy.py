@@ -7,7 +7,7 @@ import json
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.common.replies import esc, keyboard, replace_or_reply, reply
+from bot.common.replies import answer_query, esc, keyboard, replace_or_reply, reply
 from bot.i18n import _, ngettext
 from bot.i18n.locales import language_name
 from bot.services import services
@@ -66,7 +66,7 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Callback ``p:export``: everything stored about the user, as a JSON file."""
     user, chat = update.effective_user, update.effective_chat
     if update.callback_query:
-        await update.callback_query.answer()
+        await answer_query(update.callback_query)
     if user is None or chat is None:
         return
     stored = await services(context).repo.export_user(user.id)
@@ -77,7 +77,7 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def ask_erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/wis and the erase button: ask for confirmation first."""
     if update.callback_query:
-        await update.callback_query.answer()
+        await answer_query(update.callback_query)
     text = _(
         "Weet u het zeker? Ik wis dan alles wat ik over u bewaar: rol, taal, "
         "voorbereidingen, uitnodigingen en herinneringen. Dit kan niet ongedaan worden."
@@ -94,13 +94,13 @@ async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await services(context).repo.erase_user(user.id)
     if update.callback_query:
-        await update.callback_query.answer()
+        await answer_query(update.callback_query)
     await replace_or_reply(update, _("Alles is gewist. Met /start begint u opnieuw."))
 
 
 async def keep(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.callback_query:
-        await update.callback_query.answer()
+        await answer_query(update.callback_query)
     await replace_or_reply(update, _("Er is niets gewist."))
 
 

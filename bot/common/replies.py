@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 #: Telegram's hard limit on the text of one message (after entity parsing).
@@ -14,6 +15,7 @@ MAX_MESSAGE_LENGTH = 4096
 MAX_CALLBACK_BYTES = 64
 
 ButtonRow = Sequence[tuple[str, str]]
+log = logging.getLogger(__name__)
 
 
 def telegram_length(text: str) -> int:
@@ -47,6 +49,19 @@ def keyboard(rows: Sequence[ButtonRow]) -> InlineKeyboardMarkup:
             buttons.append(InlineKeyboardButton(label[:64], callback_data=data))
         built.append(buttons)
     return InlineKeyboardMarkup(built)
+
+
+async def answer_query(query: CallbackQuery, text: str | None = None) -> None:
+    """Answer a button press; never let a failed answer stop the real work.
+
+    The answer only stops the button's spinner. After a restart Telegram may hand
+    the bot a press it already answered, or one older than Telegram allows
+    ("query is too old"); the press is still handled, just without a toast.
+    """
+    try:
+        await query.answer(text)
+    except BadRequest as exc:
+        log.info("callback answer not delivered: %s", type(exc).__name__)
 
 
 async def reply(

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.common.menus import show_menu
-from bot.common.replies import reply
+from bot.common.replies import answer_query, reply
 from bot.i18n import _
 from bot.services import services
 
@@ -43,17 +43,17 @@ async def choose_role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     role = (query.data or "").removeprefix("r:")
     if role not in ("teacher", "parent"):
-        await query.answer(_("Deze knop werkt niet meer."))
+        await answer_query(query, _("Deze knop werkt niet meer."))
         return
     await services(context).repo.set_role(update.effective_user.id, role)  # type: ignore[arg-type]
-    await query.answer()
+    await answer_query(query)
     await show_menu(update, context)
 
 
 async def show_home(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Callback ``home``: back to the menu."""
     if update.callback_query:
-        await update.callback_query.answer()
+        await answer_query(update.callback_query)
     await show_menu(update, context)
 
 

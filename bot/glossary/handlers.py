@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from bot.common.replies import esc, keyboard, replace_or_reply, reply
+from bot.common.replies import answer_query, esc, keyboard, replace_or_reply, reply
 from bot.glossary import render
 from bot.glossary.normalize import normalize
 from bot.glossary.service import Glossary, GlossaryAnswer
@@ -97,7 +97,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
         await stale_button(update, context)
         return
-    await query.answer()
+    await answer_query(query)
     if parts[1:2] == ["help"]:
         await _who_can_help(update, context)
         return

@@ -19,8 +19,19 @@ from bot.i18n.catalogs import Catalogs, ReviewStatus
 from bot.i18n.locales import SOURCE_LANGUAGE
 
 __all__ = [
-    "Catalogs", "ReviewStatus", "N_", "TN_", "T_", "_", "current_language", "get_catalogs",
-    "install", "ngettext", "pgettext", "set_language", "using_language",
+    "N_",
+    "TN_",
+    "T_",
+    "Catalogs",
+    "ReviewStatus",
+    "_",
+    "current_language",
+    "get_catalogs",
+    "install",
+    "ngettext",
+    "pgettext",
+    "set_language",
+    "using_language",
 ]  # fmt: skip
 
 _language: ContextVar[str] = ContextVar("samenspraak_language", default=SOURCE_LANGUAGE)

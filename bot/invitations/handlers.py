@@ -18,12 +18,18 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 from bot import forms
 from bot.coach import engine
 from bot.coach.engine import Progress
-from bot.common.replies import bold, esc, italic, keyboard, replace_or_reply, reply
-from bot.i18n import TN_, T_, _, current_language, using_language
+from bot.common.replies import answer_query, bold, esc, italic, keyboard, replace_or_reply, reply
+from bot.i18n import T_, TN_, _, current_language, using_language
 from bot.i18n.bidi import isolate, isolate_latin_runs
 from bot.i18n.locales import babel_locale, language_name, negotiate
 from bot.invitations.content import (
-    DEFAULT_PURPOSE, INVITATION_EXPIRED, INVITATION_REVOKED, INVITATION_UNKNOWN, PLACES, PURPOSES, ROLES,
+    DEFAULT_PURPOSE,
+    INVITATION_EXPIRED,
+    INVITATION_REVOKED,
+    INVITATION_UNKNOWN,
+    PLACES,
+    PURPOSES,
+    ROLES,
 )  # fmt: skip
 from bot.invitations.store import Invitation
 from bot.invitations.tokens import deep_link, looks_like_token
@@ -175,9 +181,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     parts = (query.data or "").split(":")
     number = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
     if number is None:
-        await query.answer(T_("Deze knop werkt niet meer."))
+        await answer_query(query, T_("Deze knop werkt niet meer."))
         return
-    await query.answer()
+    await answer_query(query)
     if parts[1] == "new":
         await start_invitation(update, context, number)
     elif parts[1] == "list":
@@ -187,7 +193,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, T_("De uitnodiging is ingetrokken; de link werkt niet meer.") if revoked
                     else T_("Deze uitnodiging bestaat niet (meer)."))  # fmt: skip
     else:
-        await query.answer(T_("Deze knop werkt niet meer."))
+        await answer_query(query, T_("Deze knop werkt niet meer."))
 
 
 # -- the parent's side ----------------------------------------------------------------------------

@@ -12,8 +12,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 from bot import forms
 from bot.coach import engine
 from bot.coach.engine import Progress
-from bot.common.replies import bold, esc, keyboard, replace_or_reply, reply
-from bot.i18n import TN_, T_, current_language
+from bot.common.replies import answer_query, bold, esc, keyboard, replace_or_reply, reply
+from bot.i18n import T_, TN_, current_language
 from bot.invitations.handlers import format_when
 from bot.reminders.planning import ReminderKind, due_at
 from bot.reminders.scheduler import schedule
@@ -147,9 +147,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     parts = (query.data or "").split(":")
     prep_id = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
     if prep_id is None:
-        await query.answer(T_("Deze knop werkt niet meer."))
+        await answer_query(query, T_("Deze knop werkt niet meer."))
         return
-    await query.answer()
+    await answer_query(query)
     if parts[1] == "menu":
         await show_menu(update, context, prep_id)
     elif parts[1] == "t" and len(parts) > 3 and parts[3] in {k.value for k in ReminderKind}:

@@ -7,7 +7,7 @@ from telegram import InlineKeyboardMarkup
 from bot.coach import engine
 from bot.coach.engine import Progress
 from bot.coach.screens import card_html, fit, reflection_html
-from bot.common.replies import MAX_MESSAGE_LENGTH, bold, esc, keyboard, telegram_length
+from bot.common.replies import MAX_MESSAGE_LENGTH, esc, keyboard, telegram_length
 from bot.i18n import T_, current_language
 from bot.invitations.handlers import format_when
 from bot.reminders.planning import ReminderKind

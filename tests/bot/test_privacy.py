@@ -42,7 +42,7 @@ async def test_erase_removes_every_trace_of_one_user_and_nothing_of_another(
             await bot.send(user, "/taal")
             await bot.press(user, "l:en")
         privacy = await bot.send(TEACHER, "/privacy")
-        assert "1" in privacy[-1].text and "herinneringen" in privacy[-1].text.lower() or privacy[-1].text
+        assert ("1" in privacy[-1].text and "herinneringen" in privacy[-1].text.lower()) or privacy[-1].text
         tables = ["users", "preparations", "invitations", "reminders", "drafts"]
         with sqlite3.connect(settings.db_path) as conn:
             for table in tables:
