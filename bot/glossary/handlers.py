@@ -133,7 +133,7 @@ async def _who_can_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         "• Eerst: de leraar of mentor van uw kind. U mag altijd om een gesprek vragen.\n"
         "• De intern begeleider (ib'er) of zorgcoördinator, bij extra hulp op school.\n"
         "• De vertrouwenspersoon van de school, als u een klacht of zorg heeft.\n"
-        "• Ouders & Onderwijs: gratis advies voor ouders, telefoon 0800-5010.\n"
+        "• Ouders &amp; Onderwijs: gratis advies voor ouders, telefoon 0800-5010.\n"
         "• De onderwijsconsulent, als u en de school er samen niet uitkomen.\n"
         "• Het ouder- en jeugdsteunpunt van het samenwerkingsverband.\n"
         "Tik op een woord voor uitleg."
