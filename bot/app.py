@@ -75,7 +75,7 @@ _TEXT_LOGGERS = ("telegram", "httpx", "httpcore", "hpack")
 def quiet_text_loggers() -> None:
     for name in _TEXT_LOGGERS:
         logger = logging.getLogger(name)
-        if logger.getEffectiveLevel() < logging.INFO or logger.level < logging.INFO:
+        if logger.getEffectiveLevel() < logging.INFO:  # only ever raise the level, never lower it
             logger.setLevel(logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
@@ -171,10 +171,12 @@ async def start_services(app: Application) -> None:  # type: ignore[type-arg]
     await reschedule_all(app)
     if app.job_queue is not None:
         app.job_queue.run_repeating(_daily_purge, interval=timedelta(hours=24), first=timedelta(hours=1))
+        app.job_queue.run_repeating(_flush_counts, interval=timedelta(seconds=30), first=timedelta(seconds=30))
 
 
 async def stop_services(app: Application) -> None:  # type: ignore[type-arg]
     svc: Services = app.bot_data["services"]
+    await svc.repo.flush_counts()
     await svc.db.close()
 
 
@@ -193,6 +195,10 @@ async def purge(svc: Services) -> None:
     reminders = await svc.reminders.purge_finished()
     if preparations or invitations or reminders:
         log.info("purged %d preparations, %d invitations, %d reminders", preparations, invitations, reminders)
+
+
+async def _flush_counts(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await context.application.bot_data["services"].repo.flush_counts()
 
 
 async def _daily_purge(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -46,8 +46,8 @@ def not_found_text(answer: GlossaryAnswer, suggestion_names: list[str]) -> str:
         lines.append(
             _(
                 "U kunt het ook altijd vragen aan de leraar of de school. "
-                "Of bel gratis Ouders & Onderwijs: 0800-5010."
-            )
+                "Of bel gratis {organisation}: {phone}."
+            ).format(organisation="Ouders & Onderwijs", phone="0800-5010")
         )
     return "\n\n".join(_rtl(line, answer.language) for line in lines)
 

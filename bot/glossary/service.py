@@ -53,6 +53,7 @@ class Glossary:
         self.terms = terms
         self.catalogs = catalogs
         self.index = GlossaryIndex(terms, self._translate)
+        self._texts: dict[tuple[str, str], TermText] = {}  # immutable once catalogs are loaded
 
     @classmethod
     def load(cls, folder: Path, catalogs: Catalogs) -> Glossary:
@@ -62,13 +63,16 @@ class Glossary:
         return self.catalogs.pgettext(language, DOMAIN, f"{key}|{field_name}", dutch)
 
     def text(self, key: str, language: str) -> TermText:
-        """A term's texts in ``language`` (Dutch where not translated)."""
+        """A term's texts in ``language`` (Dutch where not translated); built once, then reused."""
+        cached = self._texts.get((key, language))
+        if cached is not None:
+            return cached
         term = self.terms[key]
 
         def tr(field_name: str) -> str:
             return self._translate(language, key, field_name, getattr(term, field_name))
 
-        return TermText(
+        text = self._texts[(key, language)] = TermText(
             key=key,
             language=language,
             dutch=term.dutch_label,
@@ -79,6 +83,7 @@ class Glossary:
             related=term.related,
             translated=self.catalogs.has_translation(language, DOMAIN, f"{key}|short", term.short),
         )
+        return text
 
     def answer_language(self, query: str, match: Match | None, user_language: str | None) -> str | None:
         """The question's language when clear; else the language of the matched alias; else the user's."""

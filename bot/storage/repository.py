@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+from bot.storage.cache import LRU
 from bot.storage.db import Database, transaction
 
 Role = Literal["teacher", "parent"]
@@ -61,14 +62,20 @@ class Repository:
     def __init__(self, db: Database, clock: Callable[[], datetime] = utc_now) -> None:
         self._db = db
         self._clock = clock
-        # Users are read on every update; a write-through cache saves that hop.
-        self._users: dict[int, UserRecord] = {}
+        # Read on (nearly) every update; write-through caches save those hops.
+        self._users: LRU[int, UserRecord | None] = LRU(50_000)
+        self._preparations: LRU[int, PreparationRecord] = LRU(20_000)
+        self._drafts: LRU[int, tuple[str, str] | None] = LRU(20_000)
+        # Anonymous counts are kept in memory and written in batches (flush_counts):
+        # a count lost in a crash is harmless; a database hop per question is not free.
+        self._counts: dict[tuple[str, str, str], int] = {}
 
     # -- users ------------------------------------------------------------------------------------
 
     async def get_user(self, user_id: int) -> UserRecord | None:
-        if user_id in self._users:
-            return self._users[user_id]
+        cached = self._users.get(user_id)
+        if cached is not LRU.MISSING:
+            return cached  # type: ignore[return-value]
 
         def work(conn: sqlite3.Connection) -> UserRecord | None:
             row = conn.execute(
@@ -78,8 +85,7 @@ class Repository:
             return UserRecord(*row) if row else None
 
         user = await self._db.run(work)
-        if user is not None:
-            self._users[user_id] = user
+        self._users.put(user_id, user)
         return user
 
     async def set_role(self, user_id: int, role: Role) -> UserRecord:
@@ -100,7 +106,7 @@ class Repository:
                 return _read_user(conn, user_id)
 
         user = await self._db.run(work)
-        self._users[user_id] = user
+        self._users.put(user_id, user)
         return user
 
     # -- preparations -----------------------------------------------------------------------------
@@ -123,13 +129,16 @@ class Repository:
         """
         now = _iso(self._clock())
 
-        def work(conn: sqlite3.Connection) -> StepResult:
+        def work(conn: sqlite3.Connection) -> tuple[StepResult, UserRecord | None, PreparationRecord | None]:
             with transaction(conn):
                 if not _claim_update(conn, update_id, now):
-                    row = conn.execute(
-                        "SELECT active_preparation_id FROM users WHERE user_id = ?", (user_id,)
+                    user = conn.execute(
+                        "SELECT user_id, role, language, active_preparation_id FROM users WHERE user_id = ?",
+                        (user_id,),
                     ).fetchone()
-                    return StepResult(False, row[0] if row else preparation_id)
+                    record = UserRecord(*user) if user else None
+                    current = record.active_preparation_id if record else preparation_id
+                    return StepResult(False, current), record, None
                 _ensure_user(conn, user_id, now)
                 prep_id = preparation_id
                 finished_at = now if finished else None
@@ -152,25 +161,29 @@ class Repository:
                     "UPDATE users SET active_preparation_id = ?, updated_at = ? WHERE user_id = ?",
                     (prep_id if active else None, now, user_id),
                 )
-                return StepResult(True, prep_id)
+                return StepResult(True, prep_id), _read_user(conn, user_id), _read_preparation(conn, prep_id)
 
-        result = await self._db.run(work)
-        self._users.pop(user_id, None)
+        result, user, preparation = await self._db.run(work)
+        self._users.put(user_id, user)
+        if preparation is not None:
+            self._preparations.put(preparation.id, preparation)
+        elif result.preparation_id is not None:
+            self._preparations.pop(result.preparation_id)
         return result
 
     async def set_active_preparation(self, user_id: int, preparation_id: int | None) -> None:
         now = _iso(self._clock())
 
-        def work(conn: sqlite3.Connection) -> None:
+        def work(conn: sqlite3.Connection) -> UserRecord:
             with transaction(conn):
                 _ensure_user(conn, user_id, now)
                 conn.execute(
                     "UPDATE users SET active_preparation_id = ?, updated_at = ? WHERE user_id = ?",
                     (preparation_id, now, user_id),
                 )
+                return _read_user(conn, user_id)
 
-        await self._db.run(work)
-        self._users.pop(user_id, None)
+        self._users.put(user_id, await self._db.run(work))
 
     async def save_reflection(self, user_id: int, preparation_id: int, reflection: str) -> bool:
         now = _iso(self._clock())
@@ -182,20 +195,23 @@ class Repository:
                     (reflection, now, preparation_id, user_id),
                 ).rowcount == 1
 
-        return await self._db.run(work)
+        saved = await self._db.run(work)
+        self._preparations.pop(preparation_id)
+        return saved
 
     async def get_preparation(self, user_id: int, preparation_id: int) -> PreparationRecord | None:
         """One preparation, only if it belongs to ``user_id`` (a teacher's notes are theirs alone)."""
+        cached = self._preparations.get(preparation_id)
+        if isinstance(cached, PreparationRecord):
+            return cached if cached.user_id == user_id else None
 
         def work(conn: sqlite3.Connection) -> PreparationRecord | None:
-            row = conn.execute(
-                "SELECT id, user_id, script_id, state, finished_at, created_at, updated_at, reflection"
-                " FROM preparations WHERE id = ? AND user_id = ?",
-                (preparation_id, user_id),
-            ).fetchone()
-            return PreparationRecord(*row) if row else None
+            return _read_preparation(conn, preparation_id)
 
-        return await self._db.run(work)
+        record = await self._db.run(work)
+        if record is not None:
+            self._preparations.put(record.id, record)
+        return record if record is not None and record.user_id == user_id else None
 
     async def list_preparations(self, user_id: int) -> list[PreparationRecord]:
         def work(conn: sqlite3.Connection) -> list[PreparationRecord]:
@@ -221,19 +237,25 @@ class Repository:
                 ).rowcount > 0
 
         deleted = await self._db.run(work)
-        self._users.pop(user_id, None)
+        self._users.pop(user_id)
+        self._preparations.pop(preparation_id)
         return deleted
 
     # -- drafts: a short multi-step form in progress (an invitation being made, a reflection) --------
 
     async def get_draft(self, user_id: int) -> tuple[str, str] | None:
         """(kind, JSON data) of the user's open draft, if any."""
+        cached = self._drafts.get(user_id)
+        if cached is not LRU.MISSING:
+            return cached  # type: ignore[return-value]
 
         def work(conn: sqlite3.Connection) -> tuple[str, str] | None:
             row = conn.execute("SELECT kind, data FROM drafts WHERE user_id = ?", (user_id,)).fetchone()
             return (row[0], row[1]) if row else None
 
-        return await self._db.run(work)
+        draft = await self._db.run(work)
+        self._drafts.put(user_id, draft)
+        return draft
 
     async def save_draft(self, user_id: int, kind: str, data: str, update_id: int | None = None) -> bool:
         """Store the draft (and the update id, when given); False if that update was seen before."""
@@ -252,7 +274,10 @@ class Repository:
                 )
                 return True
 
-        return await self._db.run(work)
+        saved = await self._db.run(work)
+        if saved:
+            self._drafts.put(user_id, (kind, data))
+        return saved
 
     async def drop_draft(self, user_id: int, update_id: int | None = None) -> bool:
         """Remove the draft (with the update id, when given); False if that update was seen before."""
@@ -265,7 +290,10 @@ class Repository:
                 conn.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
                 return True
 
-        return await self._db.run(work)
+        dropped = await self._db.run(work)
+        if dropped:
+            self._drafts.put(user_id, None)
+        return dropped
 
     # -- anonymous question counts ----------------------------------------------------------------
 
@@ -273,23 +301,31 @@ class Repository:
         """Count a glossary question without any user or chat id.
 
         A found term is counted by key only; an unmatched question keeps its
-        (normalised, shortened) text so editors can see which terms are missing.
+        text only when short (see ``unmatched_for_stats``), so editors can see
+        which terms are missing. Counts are written by ``flush_counts``.
         """
-        key = term_key or ""
-        question = "" if term_key else unmatched_for_stats(unmatched_question or "")
+        key = (language, term_key or "", "" if term_key else unmatched_for_stats(unmatched_question or ""))
+        self._counts[key] = self._counts.get(key, 0) + 1
+
+    async def flush_counts(self) -> None:
+        """Write the counted questions in one transaction."""
+        if not self._counts:
+            return
+        counts, self._counts = self._counts, {}
 
         def work(conn: sqlite3.Connection) -> None:
             with transaction(conn):
-                conn.execute(
-                    "INSERT INTO question_counts (language, term_key, question, count) VALUES (?, ?, ?, 1)"
-                    " ON CONFLICT (language, term_key, question) DO UPDATE SET count = count + 1",
-                    (language, key, question),
+                conn.executemany(
+                    "INSERT INTO question_counts (language, term_key, question, count) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (language, term_key, question) DO UPDATE SET count = count + excluded.count",
+                    [(*key, count) for key, count in counts.items()],
                 )
 
         await self._db.run(work)
 
     async def question_stats(self) -> tuple[list[tuple[str, int]], list[tuple[str, str, int]]]:
         """(most asked terms, unmatched questions by language), most frequent first."""
+        await self.flush_counts()
 
         def work(conn: sqlite3.Connection) -> tuple[list[tuple[str, int]], list[tuple[str, str, int]]]:
             terms = conn.execute(
@@ -351,7 +387,9 @@ class Repository:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
         await self._db.run(work)
-        self._users.pop(user_id, None)
+        self._users.pop(user_id)
+        self._drafts.pop(user_id)
+        self._preparations.clear()
 
     async def purge_expired(self, retention_days: int) -> int:
         """Erase preparations finished more than ``retention_days`` ago and old update ids."""
@@ -374,6 +412,7 @@ class Repository:
 
         purged = await self._db.run(work)
         self._users.clear()
+        self._preparations.clear()
         return purged
 
 
@@ -405,6 +444,15 @@ def _read_user(conn: sqlite3.Connection, user_id: int) -> UserRecord:
         "SELECT user_id, role, language, active_preparation_id FROM users WHERE user_id = ?", (user_id,)
     ).fetchone()
     return UserRecord(*row)
+
+
+def _read_preparation(conn: sqlite3.Connection, preparation_id: int) -> PreparationRecord | None:
+    row = conn.execute(
+        "SELECT id, user_id, script_id, state, finished_at, created_at, updated_at, reflection"
+        " FROM preparations WHERE id = ?",
+        (preparation_id,),
+    ).fetchone()
+    return PreparationRecord(*row) if row else None
 
 
 def _claim_update(conn: sqlite3.Connection, update_id: int, now: str) -> bool:

@@ -1,0 +1,42 @@
+"""A small least-recently-used map for the repository's write-through caches.
+
+One bot process owns its SQLite file, so rows it wrote itself can be served
+from memory: every cache is updated in the same call that writes the row.
+The bound keeps memory flat however many users the bot has seen.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Generic, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
+_MISSING = object()
+
+
+class LRU(Generic[K, V]):
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | object:
+        """The value, or ``LRU.MISSING`` (a cached ``None`` is a real answer: "no such row")."""
+        value = self._items.get(key, _MISSING)
+        if value is not _MISSING:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def pop(self, key: K) -> None:
+        self._items.pop(key, None)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+    MISSING = _MISSING
