@@ -6,7 +6,7 @@ from bot.i18n import T_, TN_
 
 _REASONS = {
     "empty": TN_("Je antwoord is leeg. Typ een paar woorden."),
-    "too_long": TN_("Dat antwoord is te lang voor de kaart. Maak het korter (hoogstens 1000 tekens)."),
+    "too_long": TN_("Dat antwoord is te lang voor de kaart. Maak het wat korter."),
     "unknown_option": TN_("Die keuze ken ik niet. Kies een van de knoppen."),
     "nothing_selected": TN_("Kies minstens één mogelijkheid, en tik dan op Klaar."),
     "unparseable": TN_("Die datum begrijp ik niet. Bijvoorbeeld: morgen 15:00, di 14:30 of 12-3 9:00."),
@@ -24,7 +24,10 @@ _REASONS = {
 }
 
 
+_FALLBACK = TN_("Dat ging niet. Hier ben je nu:")
+
+
 def engine_error_text(reason: str) -> str:
     """The teacher-facing sentence for an engine reason code (translated)."""
-    return T_(_REASONS.get(reason, "Dat ging niet. Hier ben je nu:"))
+    return T_(_REASONS.get(reason, _FALLBACK))
 
