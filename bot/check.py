@@ -39,8 +39,9 @@ def check_content(settings: Settings) -> tuple[list[str], list[str]]:
     for result in results:
         problems.extend(result.problems)
     problems.extend(_check_translated_html(settings.locales_dir))
+    problems = list(dict.fromkeys(problems))  # a broken file is found by its loader and by extraction
     report = ["language  " + "  ".join(f"{domain:>12}" for domain in DOMAINS) + "  native review"]
-    languages = sorted({r.language for r in results}, key=lambda code: (code != "en", code))
+    languages = sorted({r.language for r in results if r.language != "-"}, key=lambda code: (code != "en", code))
     for language in languages:
         cells = []
         for domain in DOMAINS:

@@ -18,6 +18,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
+from bot.content.loading import ContentError
 from bot.i18n.catalogs import DOMAINS, compile_po
 from bot.i18n.locales import SOURCE_LANGUAGE, babel_locale, language_name
 
@@ -131,7 +132,11 @@ def coverage(root: Path, templates: dict[str, Catalog] | None = None) -> list[Co
     """
     results = []
     for domain, languages in DOMAINS.items():
-        template = (templates or {}).get(domain) or extract(root, domain)
+        try:
+            template = (templates or {}).get(domain) or extract(root, domain)
+        except ContentError as exc:  # broken content: reported by its own check; no coverage to measure
+            results.append(Coverage(domain, "-", 0, 0, [str(problem) for problem in exc.problems]))
+            continue
         wanted = [m for m in template if m.id]
         for language in languages:
             if language == SOURCE_LANGUAGE:

@@ -1,0 +1,120 @@
+"""The command-line interfaces the design brief fixes, run as separate processes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.i18n.bidi import FSI, PDI
+from tests.harness import REPO_ROOT
+
+
+def samenspraak(*args: str, stdin: str = "", cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True, timeout=120, cwd=cwd
+    )
+
+
+def test_chat_json_prints_one_object_a_line_and_exits_0(tmp_path: Path) -> None:
+    result = samenspraak("chat", "--json", "--db", str(tmp_path / "db.sqlite3"), stdin="/start\n1\n")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) >= 2
+    for line in lines:
+        assert isinstance(line["text"], str) and isinstance(line["buttons"], list)
+        assert all(isinstance(row, list) and all(isinstance(label, str) for label in row) for row in line["buttons"])
+    assert "Welkom" in lines[0]["text"]
+    assert "voorbereiden" in lines[-1]["text"]  # button 1 chose the teacher role
+
+
+def test_chat_in_english_and_a_resumed_preparation(tmp_path: Path) -> None:
+    db = str(tmp_path / "db.sqlite3")
+    english = samenspraak("chat", "--json", "--lang", "en", "--db", db, stdin="/start\n")
+    assert "Welcome" in json.loads(english.stdout.splitlines()[0])["text"]
+
+    first = samenspraak("chat", "--json", "--db", db, "--user", "7", stdin="/voorbereiden\n7\n1\n2\nHet kind huilt vaak\n")
+    assert first.returncode == 0, first.stderr
+    again = samenspraak("chat", "--json", "--db", db, "--user", "7", stdin="/verder\n")
+    shown = json.loads(again.stdout.splitlines()[-1])
+    assert "stap 4" in shown["text"]  # the step after the last answer, after a full restart
+
+
+@pytest.mark.parametrize(
+    ("question", "key", "lang"),
+    [
+        ("wat is een opp", "opp", "nl"),
+        ("what is a tlv", "tlv", "en"),
+        ("ما هو opp", "opp", "ar"),
+        ("zorgplicht nedir", "zorgplicht", "tr"),
+        ("co to jest TLV", "tlv", "pl"),
+        ("що таке ОПП", "opp", "uk"),
+        ("что такое ТЛВ", "tlv", "ru"),
+        ("¿qué es el mbo?", "mbo", "es"),
+        ("o que é uma tlv", "tlv", "pt"),
+        ("qu'est-ce que l'opp ?", "opp", "fr"),
+        ("ce este leerplicht", "leerplicht", "ro"),
+        ("какво е ОПП", "opp", "bg"),
+        ("was ist eine tlv", "tlv", "de"),
+        ("opp چیست", "opp", "fa"),
+        ("opp maxay tahay", "opp", "so"),
+        ("ኦፒፒ እንታይ እዩ", "opp", "ti"),
+        ("什么是 opp", "opp", "zh"),
+    ],
+)
+def test_ask_finds_the_term_and_answers_in_the_language_of_the_question(question: str, key: str, lang: str) -> None:
+    result = samenspraak("ask", "--json", question)
+    answer = json.loads(result.stdout)
+    assert (answer["key"], answer["lang"]) == (key, lang)
+    assert answer["dutch"] and answer["dutch"].split(" (")[0] in answer["text"]  # the Dutch term is in the answer
+    assert answer["detail"] and answer["actions"]
+
+
+def test_ask_tolerates_dots_typos_and_refuses_off_topic_questions() -> None:
+    questions = ["o.p.p.", "samenwerkinsverband", "toelaatbaarheidsverklaaring", "T.L.V", "hoe laat is het", "what's the weather like", "ik wil pizza"]
+    result = samenspraak("ask", "--json", stdin="\n".join(questions) + "\n")
+    keys = [json.loads(line)["key"] for line in result.stdout.splitlines()]
+    assert keys == ["opp", "samenwerkingsverband", "tlv", "tlv", None, None, None]
+
+
+def test_arabic_answer_keeps_the_dutch_term_readable_in_the_line() -> None:
+    answer = json.loads(samenspraak("ask", "--json", "--lang", "ar", "ما هو opp").stdout)
+    assert f"{FSI}ontwikkelingsperspectiefplan (opp){PDI}" in answer["text"]
+    assert any("\u0600" <= ch <= "\u06ff" for ch in answer["text"])  # the explanation itself is Arabic
+
+
+def test_check_passes_on_the_shipped_content() -> None:
+    result = samenspraak("check")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "100.0%" in result.stdout
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    for folder in ("dialogues", "glossary", "locales"):
+        shutil.copytree(REPO_ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("*.mo"))
+    return tmp_path
+
+
+def test_check_fails_on_a_stale_translation(content_copy: Path) -> None:
+    glossary = content_copy / "glossary" / "passend_onderwijs.yaml"
+    text = glossary.read_text(encoding="utf-8")
+    glossary.write_text(text.replace("Een opp is een plan", "Een opp is een nieuw plan", 1), encoding="utf-8")
+    result = samenspraak("check", "--content", str(content_copy))
+    assert result.returncode == 1
+    assert "opp|short" in result.stdout
+
+
+def test_check_reports_a_broken_script_with_file_and_line(content_copy: Path) -> None:
+    script = content_copy / "dialogues" / "zorgen_delen.yaml"
+    lines = script.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if line.strip() == "- id: opening")
+    lines.insert(index + 1, "    colour: blauw")
+    script.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = samenspraak("check", "--content", str(content_copy))
+    assert result.returncode == 1
+    assert f"zorgen_delen.yaml:{index + 2}" in result.stdout and "colour" in result.stdout
