@@ -91,6 +91,7 @@ def update_catalogs(root: Path, domains: tuple[str, ...] = tuple(DOMAINS)) -> li
                     for line in NEW_CATALOG_HEADER.format(language=language_name(language), domain=domain).splitlines()
                 )
                 po.parent.mkdir(parents=True, exist_ok=True)
+            _drop_stale_previous(catalog)
             catalog.update(template, update_header_comment=False)
             catalog.fuzzy = False  # the header is ours, not a draft; a fuzzy header is left out of the .mo
             catalog.revision_date = datetime.now(UTC)
@@ -98,6 +99,13 @@ def update_catalogs(root: Path, domains: tuple[str, ...] = tuple(DOMAINS)) -> li
                 write_po(out, catalog, width=100, ignore_obsolete=True, include_previous=True)
             updated.append(po)
     return updated
+
+
+def _drop_stale_previous(catalog: Catalog) -> None:
+    """Forget old ``#| msgid`` lines: Babel 2.18 reads them back as translator comments ("| msgid …"),
+    so without this they pile up on every update. ``update`` writes fresh ones for what is fuzzy now."""
+    for message in catalog:
+        message.user_comments = [c for c in message.user_comments if not c.lstrip().startswith("|")]
 
 
 def compile_catalogs(root: Path, domains: tuple[str, ...] = tuple(DOMAINS)) -> list[Path]:
