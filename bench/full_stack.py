@@ -47,6 +47,7 @@ from bot.app import OFFLINE_TOKEN, build_application, start_services, stop_servi
 from bot.config import Settings  # noqa: E402
 from bot.fakeapi.inprocess import decode_request_data  # noqa: E402
 from bot.processor import PerChatUpdateProcessor  # noqa: E402
+from bot.storage.db import tune_gil_for_database_thread  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 USERS = 200
@@ -240,6 +241,8 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def main() -> None:
+    # The bot sets this at start (bot/storage/db.py); set it first so the floor runs the same way.
+    tune_gil_for_database_thread()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         floor_rate, floor_lat = await floor(folder / "floor.sqlite3")

@@ -43,7 +43,7 @@ from bot.reminders import handlers as reminders
 from bot.reminders.scheduler import reschedule_all
 from bot.reminders.store import ReminderStore
 from bot.services import Services
-from bot.storage.db import Database
+from bot.storage.db import Database, tune_gil_for_database_thread
 from bot.storage.repository import Repository
 from bot.text_router import route_text
 
@@ -165,8 +165,10 @@ def register_handlers(app: Application, settings: Settings) -> None:  # type: ig
 async def start_services(app: Application) -> None:  # type: ignore[type-arg]
     """Open the database, register the command menu, catch up on reminders, plan daily clean-up."""
     svc: Services = app.bot_data["services"]
+    tune_gil_for_database_thread()
     await svc.db.open()
     await purge(svc)
+    await svc.repo.warm_up()
     await register_commands(app)
     await reschedule_all(app)
     if app.job_queue is not None:

@@ -300,13 +300,21 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await context.bot.send_document(
             user.id, InputFile(card_plain(card).encode(), filename=f"voorbereiding-{record.script_id}.txt")
         )
-    elif action in _ACTIONS and len(parts) >= 4 and parts[3].isdigit():
+    elif (step_action := _parse_action(parts)) is not None:
         await answer_query(query)
-        kind = _ACTIONS[action]
-        value = parts[4] if len(parts) > 4 else ""
-        await _apply(update, context, record, progress, Action(kind, value), revision=int(parts[3]))  # type: ignore[arg-type]
+        await _apply(update, context, record, progress, step_action, revision=int(parts[3]))
     else:
         await answer_query(query, T_("Deze knop werkt niet meer."))
+
+
+def _parse_action(parts: list[str]) -> Action | None:
+    """``c:<letter>:<prep>:<revision>[:<value>]`` as an engine Action; None for forged or malformed data."""
+    if len(parts) < 4 or parts[1] not in _ACTIONS or not parts[3].isdigit():
+        return None
+    try:
+        return Action(_ACTIONS[parts[1]], parts[4] if len(parts) > 4 else "")  # type: ignore[arg-type]
+    except ValueError:  # e.g. "edit" without a step, "confirm" with a value
+        return None
 
 
 async def _apply(

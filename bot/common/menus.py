@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.common.replies import esc, keyboard, replace_or_reply
+from bot.common.replies import Markup, esc, keyboard, replace_or_reply
 from bot.i18n import _
 from bot.services import services
 
 
-def role_keyboard() -> InlineKeyboardMarkup:
+def role_keyboard() -> Markup:
     return keyboard(
         [
             [(_("👩‍🏫 Ik ben leraar"), "r:teacher")],
@@ -20,7 +20,7 @@ def role_keyboard() -> InlineKeyboardMarkup:
     )
 
 
-def teacher_keyboard() -> InlineKeyboardMarkup:
+def teacher_keyboard() -> Markup:
     return keyboard(
         [
             [(_("📝 Gesprek voorbereiden"), "c:new")],
@@ -30,7 +30,7 @@ def teacher_keyboard() -> InlineKeyboardMarkup:
     )
 
 
-def parent_keyboard() -> InlineKeyboardMarkup:
+def parent_keyboard() -> Markup:
     return keyboard(
         [
             [("opp", "g:t:opp"), ("tlv", "g:t:tlv"), ("ib'er", "g:t:ib")],

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup
 
 from bot.coach import engine
 from bot.coach.engine import Progress
 from bot.coach.screens import card_html, fit, reflection_html
-from bot.common.replies import MAX_MESSAGE_LENGTH, esc, keyboard, telegram_length
+from bot.common.replies import Markup, MAX_MESSAGE_LENGTH, esc, keyboard, telegram_length
 from bot.i18n import T_, current_language
 from bot.invitations.handlers import format_when
 from bot.reminders.planning import ReminderKind
@@ -15,7 +14,7 @@ from bot.reminders.store import Reminder
 from bot.services import Services
 
 
-def dropped_notice(reminder: Reminder) -> tuple[str, InlineKeyboardMarkup | None]:
+def dropped_notice(reminder: Reminder) -> tuple[str, Markup | None]:
     """Said instead of a reminder that can no longer help: the meeting has already begun."""
     when = format_when(reminder.meeting_at, current_language())
     text = T_(
@@ -25,7 +24,7 @@ def dropped_notice(reminder: Reminder) -> tuple[str, InlineKeyboardMarkup | None
     return esc(text), keyboard([[(T_("🗂 Mijn voorbereidingen"), "c:list")]])
 
 
-async def reminder_message(svc: Services, reminder: Reminder, *, late: bool) -> tuple[str, InlineKeyboardMarkup | None]:
+async def reminder_message(svc: Services, reminder: Reminder, *, late: bool) -> tuple[str, Markup | None]:
     language = current_language()
     when = format_when(reminder.meeting_at, language)
     lines = []

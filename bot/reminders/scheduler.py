@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.common.replies import send_html
 from bot.i18n import using_language
 from bot.i18n.locales import SOURCE_LANGUAGE
 from bot.reminders.store import Reminder
@@ -79,7 +80,7 @@ async def deliver(app: Application, reminder_id: int) -> None:  # type: ignore[t
                 late = now - reminder.due_at > LATE_AFTER
                 text, markup = await reminder_message(svc, reminder, late=late)
                 status = "sent"
-        await app.bot.send_message(reminder.user_id, text, reply_markup=markup)
+        await send_html(app.bot, reminder.user_id, text, markup)
     except Forbidden:
         log.info("reminder %d dropped: the user blocked the bot", reminder.id)
         await svc.reminders.finish(reminder.id, "dropped")

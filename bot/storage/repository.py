@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -72,20 +72,69 @@ class Repository:
 
     # -- users ------------------------------------------------------------------------------------
 
-    async def get_user(self, user_id: int) -> UserRecord | None:
-        cached = self._users.get(user_id)
-        if cached is not LRU.MISSING:
-            return cached  # type: ignore[return-value]
+    async def warm_up(self) -> None:
+        """Load every user and open draft in one hop at start, when they fit in the caches.
+
+        Then a user the cache does not know is a new user, and their first update
+        costs no database hop -- which matters when a whole class of parents opens
+        an invitation link at once.
+        """
+        limit = self._users.size
+
+        def work(conn: sqlite3.Connection) -> tuple[list[UserRecord], list[tuple[int, str, str]]] | None:
+            users = conn.execute(
+                "SELECT user_id, role, language, active_preparation_id FROM users LIMIT ?", (limit + 1,)
+            ).fetchall()
+            if len(users) > limit:
+                return None
+            drafts = conn.execute("SELECT user_id, kind, data FROM drafts").fetchall()
+            return [UserRecord(*row) for row in users], [tuple(row) for row in drafts]
+
+        loaded = await self._db.run(work)
+        if loaded is None:
+            return
+        users, drafts = loaded
+        for user in users:
+            self._users.put(user.user_id, user)
+        by_user = {user_id: (kind, data) for user_id, kind, data in drafts}
+        for user in users:
+            self._drafts.put(user.user_id, by_user.get(user.user_id))
+        self._users.complete = self._drafts.complete = len(users) < self._drafts.size
+
+    async def _reload_user(self, user_id: int) -> UserRecord | None:
+        """Read one user from the database (not the cache) and cache what is there."""
 
         def work(conn: sqlite3.Connection) -> UserRecord | None:
             row = conn.execute(
-                "SELECT user_id, role, language, active_preparation_id FROM users WHERE user_id = ?",
-                (user_id,),
+                "SELECT user_id, role, language, active_preparation_id FROM users WHERE user_id = ?", (user_id,)
             ).fetchone()
             return UserRecord(*row) if row else None
 
         user = await self._db.run(work)
         self._users.put(user_id, user)
+        return user
+
+    async def get_user(self, user_id: int) -> UserRecord | None:
+        cached = self._users.get(user_id)
+        if cached is not LRU.MISSING:
+            return cached  # type: ignore[return-value]
+        if self._users.complete:  # every user is in the cache: this one is new
+            return None
+
+        def work(conn: sqlite3.Connection) -> tuple[UserRecord | None, tuple[str, str] | None]:
+            row = conn.execute(
+                "SELECT u.user_id, u.role, u.language, u.active_preparation_id, d.kind, d.data"
+                " FROM users AS u LEFT JOIN drafts AS d ON d.user_id = u.user_id WHERE u.user_id = ?",
+                (user_id,),
+            ).fetchone()
+            if row is None:
+                return None, None
+            return UserRecord(*row[:4]), ((row[4], row[5]) if row[4] is not None else None)
+
+        # The user's open draft comes along in the same hop: the next question is "is a form open?".
+        user, draft = await self._db.run(work)
+        self._users.put(user_id, user)
+        self._drafts.put(user_id, draft)
         return user
 
     async def set_role(self, user_id: int, role: Role) -> UserRecord:
@@ -98,12 +147,19 @@ class Repository:
         now = _iso(self._clock())
         if column not in ("role", "language"):
             raise ValueError(column)
+        known = self._users.get(user_id)
+        if isinstance(known, UserRecord) and getattr(known, column) == value:
+            return known  # nothing changes: no write
 
         def work(conn: sqlite3.Connection) -> UserRecord:
-            with transaction(conn):
-                _ensure_user(conn, user_id, now)
-                conn.execute(f"UPDATE users SET {column} = ?, updated_at = ? WHERE user_id = ?", (value, now, user_id))
-                return _read_user(conn, user_id)
+            # One statement (an upsert that returns the row): atomic on its own, one GIL handoff.
+            row = conn.execute(
+                f"INSERT INTO users (user_id, {column}, created_at, updated_at) VALUES (?, ?, ?, ?)"
+                f" ON CONFLICT (user_id) DO UPDATE SET {column} = excluded.{column}, updated_at = excluded.updated_at"
+                " RETURNING user_id, role, language, active_preparation_id",
+                (user_id, value, now, now),
+            ).fetchall()[0]
+            return UserRecord(*row)
 
         user = await self._db.run(work)
         self._users.put(user_id, user)
@@ -129,26 +185,29 @@ class Repository:
         """
         now = _iso(self._clock())
 
+        known_user = self._users.get(user_id)
+        known_user = known_user if isinstance(known_user, UserRecord) else None
+        known_prep = self._preparations.get(preparation_id) if preparation_id is not None else None
+        known_prep = known_prep if isinstance(known_prep, PreparationRecord) else None
+
         def work(conn: sqlite3.Connection) -> tuple[StepResult, UserRecord | None, PreparationRecord | None]:
+            # Every statement here hands the GIL back and forth with the event loop, so the
+            # usual step is three: claim the update id, update the state, commit.
             with transaction(conn):
                 if not _claim_update(conn, update_id, now):
-                    user = conn.execute(
-                        "SELECT user_id, role, language, active_preparation_id FROM users WHERE user_id = ?",
-                        (user_id,),
-                    ).fetchone()
-                    record = UserRecord(*user) if user else None
-                    current = record.active_preparation_id if record else preparation_id
-                    return StepResult(False, current), record, None
-                _ensure_user(conn, user_id, now)
-                prep_id = preparation_id
+                    return StepResult(False, None), None, None
+                if known_user is None:
+                    _ensure_user(conn, user_id, now)
                 finished_at = now if finished else None
-                if prep_id is None:
+                if preparation_id is None:
                     prep_id = conn.execute(
                         "INSERT INTO preparations (user_id, script_id, state, finished_at, created_at, updated_at)"
                         " VALUES (?, ?, ?, ?, ?, ?)",
                         (user_id, script_id, state, finished_at, now, now),
                     ).lastrowid
+                    preparation = PreparationRecord(prep_id, user_id, script_id, state, finished_at, now, now)
                 else:
+                    prep_id = preparation_id
                     changed = conn.execute(
                         "UPDATE preparations SET state = ?, updated_at = ?,"
                         " finished_at = CASE WHEN ? THEN COALESCE(finished_at, ?) ELSE NULL END"
@@ -157,18 +216,32 @@ class Repository:
                     ).rowcount
                     if not changed:
                         raise LookupError("preparation not found for this user")
-                conn.execute(
-                    "UPDATE users SET active_preparation_id = ?, updated_at = ? WHERE user_id = ?",
-                    (prep_id if active else None, now, user_id),
-                )
-                return StepResult(True, prep_id), _read_user(conn, user_id), _read_preparation(conn, prep_id)
+                    preparation = (
+                        replace(known_prep, state=state, updated_at=now,
+                                finished_at=(known_prep.finished_at or now) if finished else None)
+                        if known_prep is not None else _read_preparation(conn, prep_id)
+                    )  # fmt: skip
+                active_id = prep_id if active else None
+                if known_user is None or known_user.active_preparation_id != active_id:
+                    conn.execute(
+                        "UPDATE users SET active_preparation_id = ?, updated_at = ? WHERE user_id = ?",
+                        (active_id, now, user_id),
+                    )
+                user = (
+                    replace(known_user, active_preparation_id=active_id)
+                    if known_user is not None else _read_user(conn, user_id)
+                )  # fmt: skip
+                return StepResult(True, prep_id), user, preparation
 
         result, user, preparation = await self._db.run(work)
+        if not result.applied:  # seen before: nothing was written, and the caches may be behind
+            if preparation_id is not None:
+                self._preparations.pop(preparation_id)
+            fresh = await self._reload_user(user_id)
+            return StepResult(False, fresh.active_preparation_id if fresh else preparation_id)
         self._users.put(user_id, user)
         if preparation is not None:
             self._preparations.put(preparation.id, preparation)
-        elif result.preparation_id is not None:
-            self._preparations.pop(result.preparation_id)
         return result
 
     async def set_active_preparation(self, user_id: int, preparation_id: int | None) -> None:
@@ -225,19 +298,23 @@ class Repository:
         return await self._db.run(work)
 
     async def delete_preparation(self, user_id: int, preparation_id: int) -> bool:
-        def work(conn: sqlite3.Connection) -> bool:
+        def work(conn: sqlite3.Connection) -> tuple[bool, UserRecord | None]:
             with transaction(conn):
                 conn.execute(
                     "UPDATE users SET active_preparation_id = NULL"
                     " WHERE user_id = ? AND active_preparation_id = ?",
                     (user_id, preparation_id),
                 )
-                return conn.execute(
+                deleted = conn.execute(
                     "DELETE FROM preparations WHERE id = ? AND user_id = ?", (preparation_id, user_id)
                 ).rowcount > 0
+                row = conn.execute(
+                    "SELECT user_id, role, language, active_preparation_id FROM users WHERE user_id = ?", (user_id,)
+                ).fetchone()
+                return deleted, (UserRecord(*row) if row else None)
 
-        deleted = await self._db.run(work)
-        self._users.pop(user_id)
+        deleted, user = await self._db.run(work)
+        self._users.put(user_id, user)
         self._preparations.pop(preparation_id)
         return deleted
 
@@ -248,6 +325,8 @@ class Repository:
         cached = self._drafts.get(user_id)
         if cached is not LRU.MISSING:
             return cached  # type: ignore[return-value]
+        if self._drafts.complete:
+            return None
 
         def work(conn: sqlite3.Connection) -> tuple[str, str] | None:
             row = conn.execute("SELECT kind, data FROM drafts WHERE user_id = ?", (user_id,)).fetchone()
@@ -413,6 +492,7 @@ class Repository:
         purged = await self._db.run(work)
         self._users.clear()
         self._preparations.clear()
+        await self.warm_up()  # users' active preparations may have changed: load them again
         return purged
 
 

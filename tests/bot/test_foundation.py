@@ -107,3 +107,13 @@ async def test_errors_reach_the_user_without_a_stack_trace(bot: BotHarness, capl
     assert "Traceback" not in replies[-1].text
     assert "geheime" not in caplog.text  # type: ignore[attr-defined]
     assert "KeyError" in caplog.text  # type: ignore[attr-defined]
+
+
+async def test_malformed_coach_buttons_are_refused_not_crashed(bot: BotHarness) -> None:
+    await bot.send(10, "/voorbereiden")
+    screen = await bot.press(10, "c:new:zorgen_delen")
+    message_id = screen[-1].message_id
+    for data in ("c:e:1:0", "c:k:1:0:extra", "c:t:1:0", "c:a:1:x:ja", "c:z:1:0"):
+        await bot.feed(bot.api.user_presses(10, message_id, data, enqueue=False))
+    assert not any("ging iets mis" in r.text for r in bot.replies(10))
+    assert bot.rejected() == []
