@@ -38,16 +38,16 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-import aiosqlite  # noqa: E402
-from telegram import Update  # noqa: E402
-from telegram.ext import Application, ContextTypes, MessageHandler, filters  # noqa: E402
-from telegram.request import BaseRequest, RequestData  # noqa: E402
+import aiosqlite
+from telegram import Update
+from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram.request import BaseRequest, RequestData
 
-from bot.app import OFFLINE_TOKEN, build_application, start_services, stop_services  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.fakeapi.inprocess import decode_request_data  # noqa: E402
-from bot.processor import PerChatUpdateProcessor  # noqa: E402
-from bot.storage.db import tune_gil_for_database_thread  # noqa: E402
+from bot.app import OFFLINE_TOKEN, build_application, start_services, stop_services
+from bot.config import Settings
+from bot.fakeapi.inprocess import decode_request_data
+from bot.processor import PerChatUpdateProcessor
+from bot.storage.db import tune_gil_for_database_thread
 
 ROOT = Path(__file__).resolve().parent.parent
 USERS = 200
@@ -105,19 +105,25 @@ class BenchRequest(BaseRequest):
     async def shutdown(self) -> None:
         return None
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None, **_: Any) -> tuple[int, bytes]:
+    async def do_request(
+        self, url: str, method: str, request_data: RequestData | None = None, **_: Any
+    ) -> tuple[int, bytes]:
         result = await self.api.answer(url.rsplit("/", 1)[-1], decode_request_data(request_data))
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
 
-def update(update_id: int, user: int, text: str | None = None, data: str | None = None, message_id: int = 0) -> dict[str, Any]:
+def update(
+    update_id: int, user: int, text: str | None = None, data: str | None = None, message_id: int = 0
+) -> dict[str, Any]:
     person = {"id": user, "is_bot": False, "first_name": "U", "language_code": "nl"}
     chat = {"id": user, "type": "private"}
     if data is not None:
         message = {"message_id": message_id, "date": int(time.time()), "chat": chat, "from": BOT_USER, "text": "x"}
         return {"update_id": update_id, "callback_query": {"id": str(update_id), "from": person, "chat_instance": "1",
                                                            "message": message, "data": data}}  # fmt: skip
-    entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}] if text and text.startswith("/") else []
+    entities = (
+        [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}] if text and text.startswith("/") else []
+    )
     return {"update_id": update_id, "message": {"message_id": update_id, "date": int(time.time()), "chat": chat,
                                                 "from": person, "text": text, "entities": entities}}  # fmt: skip
 
@@ -150,11 +156,15 @@ class Driver:
     async def teacher(self, user: int, rng: random.Random) -> None:
         reply = await self.send(update(self.new_id(), user, "/voorbereiden"), user)
         for _ in range(UPDATES_PER_USER - 1):
-            datas = [b["callback_data"] for row in (reply.get("reply_markup") or {}).get("inline_keyboard", []) for b in row]
-            pick = ([d for d in datas if d.startswith("c:new:")] or [d for d in datas if d.split(":")[1:2] in (["a"], ["t"], ["k"], ["f"])])
+            datas = [
+                b["callback_data"] for row in (reply.get("reply_markup") or {}).get("inline_keyboard", []) for b in row
+            ]
+            pick = [d for d in datas if d.startswith("c:new:")] or [
+                d for d in datas if d.split(":")[1:2] in (["a"], ["t"], ["k"], ["f"])
+            ]
             if any(d.startswith("i:new:") for d in datas):
                 pick = ["c:new"]  # card done: start another
-            if pick and not ("Typ je antwoord" in reply["text"]):
+            if pick and "Typ je antwoord" not in reply["text"]:
                 choice = pick[0] if pick[0].startswith("c:new:") else rng.choice(pick)
                 raw = update(self.new_id(), user, data=choice, message_id=reply["message_id"])
             elif "Wanneer" in reply["text"]:
@@ -230,8 +240,14 @@ def seed_preparations(db: Path, count: int) -> None:
                         "history": [], "seen": [], "pending": [], "editing": None, "revision": 3})  # fmt: skip
     conn.execute("BEGIN")
     for user in range(count):
-        conn.execute("INSERT OR IGNORE INTO users (user_id, role, created_at, updated_at) VALUES (?, 'teacher', 'now', 'now')", (user,))
-        conn.execute("INSERT INTO preparations (user_id, script_id, state, created_at, updated_at) VALUES (?, 'zorgen_delen', ?, 'now', 'now')", (user, state))
+        conn.execute(
+            "INSERT OR IGNORE INTO users (user_id, role, created_at, updated_at) VALUES (?, 'teacher', 'now', 'now')",
+            (user,),
+        )
+        conn.execute(
+            "INSERT INTO preparations (user_id, script_id, state, created_at, updated_at) VALUES (?, 'zorgen_delen', ?, 'now', 'now')",
+            (user, state),
+        )
     conn.execute("COMMIT")
     conn.close()
 
@@ -246,11 +262,17 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         floor_rate, floor_lat = await floor(folder / "floor.sqlite3")
-        print(f"floor : {floor_rate:8.0f} updates/s  p50 {pct(floor_lat, 50):6.1f} ms  p99 {pct(floor_lat, 99):6.1f} ms  ({len(floor_lat)} updates)")
+        print(
+            f"floor : {floor_rate:8.0f} updates/s  p50 {pct(floor_lat, 50):6.1f} ms  p99 {pct(floor_lat, 99):6.1f} ms  ({len(floor_lat)} updates)"
+        )
         full_rate, full_lat = await full_stack(folder / "full.sqlite3")
-        print(f"full  : {full_rate:8.0f} updates/s  p50 {pct(full_lat, 50):6.1f} ms  p99 {pct(full_lat, 99):6.1f} ms  ({len(full_lat)} updates)")
+        print(
+            f"full  : {full_rate:8.0f} updates/s  p50 {pct(full_lat, 50):6.1f} ms  p99 {pct(full_lat, 99):6.1f} ms  ({len(full_lat)} updates)"
+        )
         rtt_rate, rtt_lat = await full_stack(folder / "rtt.sqlite3", latency=0.05)
-        print(f"rtt50 : {rtt_rate:8.0f} updates/s  p50 {pct(rtt_lat, 50):6.1f} ms  p99 {pct(rtt_lat, 99):6.1f} ms  (50 ms per Bot API request)")
+        print(
+            f"rtt50 : {rtt_rate:8.0f} updates/s  p50 {pct(rtt_lat, 50):6.1f} ms  p99 {pct(rtt_lat, 99):6.1f} ms  (50 ms per Bot API request)"
+        )
         seed_preparations(folder / "big.sqlite3", 10_000)
         await full_stack(folder / "big.sqlite3", users=50)
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

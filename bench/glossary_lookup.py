@@ -100,9 +100,7 @@ def real_glossary() -> tuple[dict[str, Term], Translate] | None:
     logging.getLogger("bot.i18n.catalogs").setLevel(logging.ERROR)  # untranslated languages are expected here
     catalogs = Catalogs(ROOT / "locales", cache_dir=Path(tempfile.mkdtemp()) / "locales")
     catalogs.load()
-    return terms, lambda language, key, field, text: catalogs.pgettext(
-        language, "glossary", f"{key}|{field}", text
-    )
+    return terms, lambda language, key, field, text: catalogs.pgettext(language, "glossary", f"{key}|{field}", text)
 
 
 def _typo(rng: random.Random, word: str) -> str:
@@ -117,9 +115,7 @@ def _typo(rng: random.Random, word: str) -> str:
     return word[:position] + word[position + 1] + word[position] + word[position + 2 :]
 
 
-def queries(
-    terms: dict[str, Term], translate: Translate, count: int, seed: int = 11
-) -> list[tuple[str, str | None]]:
+def queries(terms: dict[str, Term], translate: Translate, count: int, seed: int = 11) -> list[tuple[str, str | None]]:
     """A mix like real traffic, each with the term it means (None: off-topic).
 
     Bare words, dotted abbreviations, typos, sentences, translated names, off-topic, very long input.
@@ -210,9 +206,7 @@ def main() -> None:
     timings.sort()
     p50 = statistics.median(timings)
     p99 = _percentile(timings, 0.99)
-    print(
-        f"answers: right={right} wrong={wrong} not sure/none={unsure} (a typo'd abbreviation has no answer)"
-    )
+    print(f"answers: right={right} wrong={wrong} not sure/none={unsure} (a typo'd abbreviation has no answer)")
     print(f"lookups={len(timings)} p50={p50:.0f}us p99={p99:.0f}us max={timings[-1]:.0f}us")
     print(f"lookup_p99_us={p99:.0f} forms={index.size}")
 

@@ -123,7 +123,7 @@ def build_application(
         builder = builder.base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
     if rate_limited:
         # Telegram's flood limits; a 429 or a 5xx is retried instead of dropping the reply.
-        builder = builder.rate_limiter(PatientRateLimiter())
+        builder = builder.rate_limiter(PatientRateLimiter())  # type: ignore[arg-type]
     application = builder.build()
     application.bot_data["services"] = svc
     register_handlers(application, settings)

@@ -74,7 +74,7 @@ def _check_translated_html(locales: Path) -> list[str]:
                     continue
                 strings = message.string if isinstance(message.string, tuple) else (message.string,)
                 for text in strings:
-                    error = check_html(text) if text else None
+                    error = check_html(str(text)) if text else None
                     if error:
                         problems.append(f"{po}:{message.lineno}: translation is not valid Telegram HTML: {error}")
     return problems

@@ -61,7 +61,9 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [CallbackQueryHandler(on_button, pattern=r"^f:")]
 
 
-async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form, prep_id: int, seed: dict[str, Any]) -> None:
+async def begin(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form, prep_id: int, seed: dict[str, Any]
+) -> None:
     """Open a form for a preparation, with values known in advance (``seed``)."""
     user = update.effective_user
     if user is None:
@@ -144,14 +146,21 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _accept(update, context, form, state, None)
     elif action == "d" and current.default:
         await _accept(update, context, form, state, current.default(state["values"]), raw=True)
-    elif action == "v" and (value in {v for v, _ in current.options} or (current.kind == "language" and value in PARENT_LANGUAGES)):
+    elif action == "v" and (
+        value in {v for v, _ in current.options} or (current.kind == "language" and value in PARENT_LANGUAGES)
+    ):
         await _accept(update, context, form, state, value, raw=True)
     else:
         await _show(update, form, state, note=T_("Die knop hoorde bij een eerdere stap. Hier ben je nu:"))
 
 
 async def _accept(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, form: Form, state: dict[str, Any], value: str | None, raw: bool = False
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    form: Form,
+    state: dict[str, Any],
+    value: str | None,
+    raw: bool = False,
 ) -> None:
     user = update.effective_user
     if user is None:
@@ -163,7 +172,12 @@ async def _accept(
             await _show(update, form, state, note=engine_error_text("empty"))
             return
         if len(value) > current.max_length:
-            await _show(update, form, state, note=T_("Dat is te lang. Hoogstens {count} tekens.").format(count=current.max_length))
+            await _show(
+                update,
+                form,
+                state,
+                note=T_("Dat is te lang. Hoogstens {count} tekens.").format(count=current.max_length),
+            )
             return
         if current.kind == "date":
             try:

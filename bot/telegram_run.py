@@ -33,9 +33,7 @@ def run_bot(settings: Settings, *, webhook_url: str | None, listen: str, port: i
     log.info("database: %s", settings.db_path)
     try:
         if webhook_url:
-            application.run_webhook(
-                listen=listen, port=port, webhook_url=webhook_url, allowed_updates=Update.ALL_TYPES
-            )
+            application.run_webhook(listen=listen, port=port, webhook_url=webhook_url, allowed_updates=Update.ALL_TYPES)
         else:
             application.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:

@@ -27,7 +27,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     # Tests tap faster than any person: flood control is tested on its own (test_flood.py).
     values: dict[str, Any] = {
-        "db_path": tmp_path / "samenspraak.sqlite3", "content_root": REPO_ROOT, "token": None, "flood_limit": 10_000,
+        "db_path": tmp_path / "samenspraak.sqlite3",
+        "content_root": REPO_ROOT,
+        "token": None,
+        "flood_limit": 10_000,
     }
     values.update(overrides)
     return Settings(**values)
@@ -77,7 +80,9 @@ class BotHarness:
         await self.feed(self.api.user_sends_text(user, text, language_code=lang, chat_type=chat_type, enqueue=False))
         return self.new_replies(user)
 
-    async def press(self, user: int, label_or_data: str, *, lang: str = "nl", reply: Reply | None = None) -> list[Reply]:
+    async def press(
+        self, user: int, label_or_data: str, *, lang: str = "nl", reply: Reply | None = None
+    ) -> list[Reply]:
         """Press a button of ``reply`` (default: the last message with buttons) by label part or exact data."""
         source = reply or self.last_with_buttons(user)
         datas = [d for row in source.buttons for _, d in row]
@@ -131,7 +136,11 @@ def build_harness(settings: Settings, *, rate_limited: bool = False) -> BotHarne
 
 
 async def finish_preparation(
-    bot: BotHarness, user: int, script_id: str, *, meeting: str = "overmorgen 15:00",
+    bot: BotHarness,
+    user: int,
+    script_id: str,
+    *,
+    meeting: str = "overmorgen 15:00",
     answer: str = "Een kort antwoord van de leraar.",
 ) -> Reply:
     """Walk a script through the bot as a hurried teacher would, up to the finished card.

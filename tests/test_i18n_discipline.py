@@ -23,5 +23,7 @@ def test_no_translation_call_inside_an_f_string(path: Path) -> None:
     for token in tokenize.generate_tokens(io.StringIO(source).readline):
         if token.type == tokenize.STRING and token.string.lstrip("rbRB").lower().startswith("f"):
             inside = token.string
-            found = [name for name in TRANSLATORS if f"{{{name}" in inside or f" {name}" in inside or f"({name}" in inside]
+            found = [
+                name for name in TRANSLATORS if f"{{{name}" in inside or f" {name}" in inside or f"({name}" in inside
+            ]
             assert not found, f"{path.name}:{token.start[0]}: {found[0]} inside an f-string is never extracted"

@@ -115,9 +115,7 @@ def build_card(
     )
 
 
-def _answer_lines(
-    script: Script, step_id: str, answer: Answer, translate: Translate, language: str
-) -> list[Line]:
+def _answer_lines(script: Script, step_id: str, answer: Answer, translate: Translate, language: str) -> list[Line]:
     step = script.step(step_id)
     if isinstance(step, TextStep) and isinstance(answer, str):
         return [Line(answer, from_user=True)]

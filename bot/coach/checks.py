@@ -59,9 +59,7 @@ def check_script(script: Script) -> list[ContentProblem]:
     problems = _Problems(script)
     stem = script.path.stem
     if not SCRIPT_ID.match(script.id):
-        problems.add(
-            script.line_of("id"), f"script id {script.id!r}: use a-z, 0-9 and _, at most 24 characters"
-        )
+        problems.add(script.line_of("id"), f"script id {script.id!r}: use a-z, 0-9 and _, at most 24 characters")
     elif script.path.suffix and script.id != stem:
         problems.add(script.line_of("id"), f"script id {script.id!r} must equal the file name ({stem!r})")
     _check_label(problems, script.title, script.line_of("title"), "title (shown on a button)")
@@ -82,8 +80,7 @@ def _check_step_ids(problems: _Problems, script: Script) -> set[str]:
         if not STEP_ID.match(step.id) or step.id == END:
             problems.add(
                 where,
-                f"step id {step.id!r}: use a-z, 0-9 and _, start with a letter, "
-                "at most 16 characters, not 'end'",
+                f"step id {step.id!r}: use a-z, 0-9 and _, start with a letter, at most 16 characters, not 'end'",
             )
         if step.id in seen:
             problems.add(where, f"step id {step.id!r} is used twice (first at line {seen[step.id]})")
@@ -102,9 +99,7 @@ def _check_step(problems: _Problems, script: Script, step: AnyStep, ids: set[str
     raw_next = step.next or ()
     for rule in raw_next[:-1]:
         if not rule.when:
-            problems.add(
-                rule.line, f"{name}: a rule without 'if' must come last (the rules after it never apply)"
-            )
+            problems.add(rule.line, f"{name}: a rule without 'if' must come last (the rules after it never apply)")
     if isinstance(step, TipStep):
         _check_source(problems, name, step.source, step.line_of("source"))
         _check_card_line(problems, name, step.short, step.line_of("short"))
@@ -139,8 +134,7 @@ def _check_condition(
     if not isinstance(tested, ChoiceStep | MultiStep | YesNoStep):
         problems.add(
             line,
-            f"{name}: 'if' tests {key!r}, a {tested.kind} step; only choice, multi "
-            "and yesno answers can be tested",
+            f"{name}: 'if' tests {key!r}, a {tested.kind} step; only choice, multi and yesno answers can be tested",
         )
         return
     known = [option.value for option in tested.choices()]
@@ -183,8 +177,7 @@ def _check_placeholder(
     if not STEP_ID.match(placeholder) or not script.has_step(placeholder):
         problems.add(
             line,
-            f"{name}: {{{placeholder}}} names no step; write {{step_id}} to show an answer, "
-            "and no other curly braces",
+            f"{name}: {{{placeholder}}} names no step; write {{step_id}} to show an answer, and no other curly braces",
         )
         return
     target = script.step(placeholder)
@@ -221,9 +214,7 @@ def _check_card(problems: _Problems, script: Script, ids: set[str]) -> None:
         where = f"card section {section.section!r}"
         if section.section not in CARD_SECTIONS:
             hint = _did_you_mean(section.section, CARD_SECTIONS)
-            problems.add(
-                section.line_of("section"), f"{where} is unknown{hint}; sections: {', '.join(CARD_SECTIONS)}"
-            )
+            problems.add(section.line_of("section"), f"{where} is unknown{hint}; sections: {', '.join(CARD_SECTIONS)}")
         if section.section in seen:
             problems.add(section.line, f"{where} appears twice")
         seen.add(section.section)
@@ -232,13 +223,9 @@ def _check_card(problems: _Problems, script: Script, ids: set[str]) -> None:
             line = section.item_line("answers", index)
             target = script.step(answer_id) if answer_id in ids else None
             if target is None or not target.is_question:
-                problems.add(
-                    line, f"{where}: {answer_id!r} is no question step{_did_you_mean(answer_id, ids)}"
-                )
+                problems.add(line, f"{where}: {answer_id!r} is no question step{_did_you_mean(answer_id, ids)}")
             elif section.section == "begrippen" and not isinstance(target, MultiStep):
-                problems.add(
-                    line, f"{where}: {answer_id!r} must be a multi step whose values are glossary keys"
-                )
+                problems.add(line, f"{where}: {answer_id!r} must be a multi step whose values are glossary keys")
         for index, tip_id in enumerate(section.tips):
             line = section.item_line("tips", index)
             target = script.step(tip_id) if tip_id in ids else None

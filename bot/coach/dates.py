@@ -71,9 +71,7 @@ _MONTHS = {
 _RELATIVE_DAYS = {"vandaag": 0, "morgen": 1, "overmorgen": 2}
 _FILLER = {"om", "op", "uur", "u", "de", "den", "a.s.", "as", "aanstaande", "komende", "rond", "vanaf", "in"}
 
-_NUMERIC_DATE = re.compile(
-    r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b|\b(\d{1,2})[-/](\d{1,2})(?:[-/](\d{2}|\d{4}))?\b"
-)
+_NUMERIC_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b|\b(\d{1,2})[-/](\d{1,2})(?:[-/](\d{2}|\d{4}))?\b")
 _DOTTED_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})\b")
 _NAMED_DATE = re.compile(
     r"\b(\d{1,2})\s+(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?(?:\s+(\d{4}))?\b"
@@ -93,9 +91,7 @@ class DateInputError(ValueError):
         self.reason = reason
 
 
-def parse_moment(
-    text: str, now: dt.datetime, *, time: TimeMode = "optional", allow_past: bool = False
-) -> str:
+def parse_moment(text: str, now: dt.datetime, *, time: TimeMode = "optional", allow_past: bool = False) -> str:
     """Parse Dutch input into ISO 8601 (``2027-03-12T15:00:00+01:00`` or ``2027-03-12``).
 
     Reasons: ``unparseable``, ``no_such_date``, ``no_such_time`` (skipped by the clock change),

@@ -275,9 +275,7 @@ def view(script: Script, progress: Progress, translate: Translate = _same, langu
         hint=_plain(_fill(script, progress, step.hint, translate, language)) or None,
         options=options,
         selected=selected,
-        current=_display(script, progress, step.id, translate, language)
-        if step.id in progress.answers
-        else None,
+        current=_display(script, progress, step.id, translate, language) if step.id in progress.answers else None,
         can_back=bool(progress.history) or progress.editing is not None,
         can_skip=bool(getattr(step, "optional", False)),
         can_confirm=isinstance(step, MultiStep) or not step.is_question,
@@ -303,9 +301,7 @@ def _changed(progress: Progress, **changes: Any) -> Progress:
 def _enter(script: Script, progress: Progress, step_id: str, history: tuple[str, ...]) -> Progress:
     stored = progress.answers.get(step_id)
     pending = _values(stored) if isinstance(script.step(step_id), MultiStep) else ()
-    return _changed(
-        progress, step_id=step_id, history=history, seen=progress.seen | {step_id}, pending=pending
-    )
+    return _changed(progress, step_id=step_id, history=history, seen=progress.seen | {step_id}, pending=pending)
 
 
 def _answered(script: Script, progress: Progress, value: Answer) -> Progress:
@@ -323,9 +319,7 @@ def _advance(script: Script, progress: Progress, step_id: str) -> Progress:
     return _enter(script, progress, target, history)
 
 
-def _replay(
-    script: Script, answers: Mapping[str, Answer], seen: frozenset[str]
-) -> tuple[tuple[str, ...], str | None]:
+def _replay(script: Script, answers: Mapping[str, Answer], seen: frozenset[str]) -> tuple[tuple[str, ...], str | None]:
     """Follow the answers from the start: the path, and the first step still to do (None: complete)."""
     path: list[str] = []
     step_id = script.first_step
@@ -384,9 +378,7 @@ def _values(answer: Answer) -> tuple[str, ...]:
     return (answer,) if isinstance(answer, str) else answer
 
 
-def _display(
-    script: Script, progress: Progress, step_id: str, translate: Translate, language: str
-) -> str | None:
+def _display(script: Script, progress: Progress, step_id: str, translate: Translate, language: str) -> str | None:
     value = progress.answers.get(step_id)
     return None if value is None else display_answer(script, step_id, value, translate, language)
 

@@ -84,9 +84,7 @@ class Action:
         if self.kind not in get_args(ActionKind):
             raise ValueError(f"unknown action {self.kind!r}")
         if (self.kind in _KINDS_WITH_VALUE) != bool(self.value) and self.kind != "answer":
-            raise ValueError(
-                f"action {self.kind!r} {'needs' if self.kind in _KINDS_WITH_VALUE else 'takes no'} value"
-            )
+            raise ValueError(f"action {self.kind!r} {'needs' if self.kind in _KINDS_WITH_VALUE else 'takes no'} value")
 
     @classmethod
     def parse(cls, text: str) -> Action:

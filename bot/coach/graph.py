@@ -129,18 +129,14 @@ def _variants(step: object, tested: set[str], skip_optional: bool) -> list[tuple
         values = [option.value for option in step.choices()]
         chosen = [value for value in values if value in tested]
         chosen += [value for value in values if value not in tested][:1]
-        answered: list[tuple[Answer, tuple[Action, ...]]] = [
-            (value, (Action("answer", value),)) for value in chosen
-        ]
+        answered: list[tuple[Answer, tuple[Action, ...]]] = [(value, (Action("answer", value),)) for value in chosen]
         return skip + answered if skip_optional else answered + skip
     if isinstance(step, MultiStep):
         return _multi_variants(step, tested, skip_optional) + skip
     return [(None, (Action("confirm"),))]
 
 
-def _multi_variants(
-    step: MultiStep, tested: set[str], skip_optional: bool
-) -> list[tuple[Answer, tuple[Action, ...]]]:
+def _multi_variants(step: MultiStep, tested: set[str], skip_optional: bool) -> list[tuple[Answer, tuple[Action, ...]]]:
     values = [option.value for option in step.options]
     untested = [value for value in values if value not in tested][:1]
     relevant = [value for value in values if value in tested]

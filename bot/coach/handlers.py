@@ -86,7 +86,9 @@ async def show_progress(
     await replace_or_reply(update, text, keyboard(rows))
 
 
-async def _load(context: ContextTypes.DEFAULT_TYPE, user_id: int, prep_id: int) -> tuple[PreparationRecord, Progress] | None:
+async def _load(
+    context: ContextTypes.DEFAULT_TYPE, user_id: int, prep_id: int
+) -> tuple[PreparationRecord, Progress] | None:
     svc = services(context)
     record = await svc.repo.get_preparation(user_id, prep_id)
     if record is None or record.script_id not in svc.scripts:
@@ -210,7 +212,9 @@ async def list_preparations(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         state = T_("klaar") if record.finished_at else T_("bezig")
         lines.append(f"{number}. {esc(title)} ({esc(state)}, {esc(record.updated_at[:10])})")
         open_label, delete_label = T_("Openen"), T_("Verwijderen")
-        rows.append([(f"{number}. {open_label}", f"c:o:{record.id}"), (f"{number}. {delete_label}", f"c:x:{record.id}")])
+        rows.append(
+            [(f"{number}. {open_label}", f"c:o:{record.id}"), (f"{number}. {delete_label}", f"c:x:{record.id}")]
+        )
     await replace_or_reply(update, "\n".join(lines), keyboard(rows))
 
 
@@ -289,7 +293,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif action == "x":
         await answer_query(query)
         await replace_or_reply(update, T_("Deze voorbereiding verwijderen? Dit kan niet ongedaan worden."),
-                               keyboard([[(T_("Ja, verwijderen"), f"c:x!:{record.id}"), (T_("Nee"), "c:list")]]))  # fmt: skip
+                               keyboard([[(T_("Ja, verwijderen"), f"c:x!:{record.id}"),
+                                          (T_("Nee"), "c:list")]]))  # fmt: skip
     elif action == "x!":
         await svc.repo.delete_preparation(user.id, record.id)
         await answer_query(query, T_("Verwijderd."))
@@ -334,7 +339,9 @@ async def _apply(
     try:
         new = engine.apply(script, progress, action, datetime.now(UTC), revision=revision)
     except StaleAction:
-        await show_progress(update, context, record, progress, note=T_("Die knop hoorde bij een eerdere stap. Hier ben je nu:"))
+        await show_progress(
+            update, context, record, progress, note=T_("Die knop hoorde bij een eerdere stap. Hier ben je nu:")
+        )
         return
     except EngineError as exc:
         await show_progress(update, context, record, progress, note=engine_error_text(exc.reason))

@@ -56,8 +56,7 @@ class Progress:
                 "script": self.script_id,
                 "step": self.step_id,
                 "answers": {
-                    key: list(value) if isinstance(value, tuple) else value
-                    for key, value in self.answers.items()
+                    key: list(value) if isinstance(value, tuple) else value for key, value in self.answers.items()
                 },
                 "history": list(self.history),
                 "seen": sorted(self.seen),

@@ -80,9 +80,7 @@ _MODELS: tuple[type[Located], ...] = (
     Tip,
     YesNoLabel,
 )
-_KNOWN_FIELDS = sorted(
-    {field.alias or name for model in _MODELS for name, field in model.model_fields.items()}
-)
+_KNOWN_FIELDS = sorted({field.alias or name for model in _MODELS for name, field in model.model_fields.items()})
 _KINDS = "message, tip, text, choice, multi, yesno, date"
 
 
@@ -109,9 +107,7 @@ def load_script_file(path: Path) -> Script:
     """Load and check one script file."""
     raw = load_yaml(path)
     if not isinstance(raw, RawMapping):
-        raise ContentError(
-            [ContentProblem(path, 1, "a script is one mapping with id, title, steps and card")]
-        )
+        raise ContentError([ContentProblem(path, 1, "a script is one mapping with id, title, steps and card")])
     try:
         script = Script.model_validate(raw)
     except ValidationError as exc:
@@ -254,8 +250,7 @@ def _explain(path: Path, raw: RawMapping, error: Any) -> ContentProblem:
         message = f"missing field 'kind' (one of: {_KINDS})"
     elif isinstance(error.get("input"), bool):
         message = (
-            f"{last}: YAML reads yes/no/on/off/true/false as a truth value; "
-            "put text in quotes, and write ja or nee"
+            f"{last}: YAML reads yes/no/on/off/true/false as a truth value; put text in quotes, and write ja or nee"
         )
     else:
         message = f"{last}: {error['msg']}" if last and not last.isdigit() else error["msg"]

@@ -30,4 +30,3 @@ _FALLBACK = TN_("Dat ging niet. Hier ben je nu:")
 def engine_error_text(reason: str) -> str:
     """The teacher-facing sentence for an engine reason code (translated)."""
     return T_(_REASONS.get(reason, _FALLBACK))
-

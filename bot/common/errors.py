@@ -51,4 +51,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
                 _("Sorry, er ging iets mis aan mijn kant. Uw gegevens zijn veilig. Probeer het opnieuw, of typ /start.")
             )
         except TelegramError as exc:
-            log.warning("could not tell the user about the error for %s: %s", describe_update(update), type(exc).__name__)
+            log.warning(
+                "could not tell the user about the error for %s: %s", describe_update(update), type(exc).__name__
+            )

@@ -33,9 +33,7 @@ async def only_private_chats(update: Update, context: ContextTypes.DEFAULT_TYPE)
         username = context.bot.username
         await reply(
             update,
-            _("Ik werk alleen in een privégesprek. Open het gesprek met mij: https://t.me/{bot}").format(
-                bot=username
-            ),
+            _("Ik werk alleen in een privégesprek. Open het gesprek met mij: https://t.me/{bot}").format(bot=username),
         )
     raise ApplicationHandlerStop
 

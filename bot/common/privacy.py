@@ -82,9 +82,7 @@ async def ask_erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         "Weet u het zeker? Ik wis dan alles wat ik over u bewaar: rol, taal, "
         "voorbereidingen, uitnodigingen en herinneringen. Dit kan niet ongedaan worden."
     )
-    await replace_or_reply(
-        update, text, keyboard([[(_("Ja, wis alles"), "p:erase!"), (_("Nee, bewaren"), "p:keep")]])
-    )
+    await replace_or_reply(update, text, keyboard([[(_("Ja, wis alles"), "p:erase!"), (_("Nee, bewaren"), "p:keep")]]))
 
 
 async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -102,5 +100,3 @@ async def keep(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.callback_query:
         await answer_query(update.callback_query)
     await replace_or_reply(update, _("Er is niets gewist."))
-
-

@@ -123,18 +123,14 @@ class FakeBotApi(BotMethods):
             body = {"ok": True, "result": copy.deepcopy(outcome.result)}
             if not polling:
                 message = copy.deepcopy(outcome.message)
-                self.sent.append(
-                    SentRequest(canonical, params, outcome.chat_id, message, body["result"], time.time())
-                )
+                self.sent.append(SentRequest(canonical, params, outcome.chat_id, message, body["result"], time.time()))
                 self._sent_signal.fire()
         finally:
             if not polling:
                 self._in_flight -= 1
                 self.touch()
         self.requests.append(
-            RequestRecord(
-                canonical or method, params, status, description, time.time(), time.monotonic() - started
-            )
+            RequestRecord(canonical or method, params, status, description, time.time(), time.monotonic() - started)
         )
         return status, body
 
@@ -188,9 +184,7 @@ class FakeBotApi(BotMethods):
             parameters["retry_after"] = retry_after
             default = f"Too Many Requests: retry after {retry_after}"
         else:
-            default = _FAULT_DESCRIPTIONS.get(
-                status, "Internal Server Error" if status >= 500 else f"Error {status}"
-            )
+            default = _FAULT_DESCRIPTIONS.get(status, "Internal Server Error" if status >= 500 else f"Error {status}")
         fault = Fault(method, status, description or default, retry_after, delay, times, parameters)
         self._faults.append(fault)
         return fault
@@ -254,9 +248,7 @@ class FakeBotApi(BotMethods):
         deadline = time.monotonic() + timeout
         while True:
             now = time.monotonic()
-            undelivered = self._polling_seen and any(
-                u["update_id"] > self._max_delivered_id for u in self._pending
-            )
+            undelivered = self._polling_seen and any(u["update_id"] > self._max_delivered_id for u in self._pending)
             busy = self._in_flight > 0 or undelivered
             if not busy and now - self.last_activity >= quiet:
                 return

@@ -150,16 +150,12 @@ class _HtmlParser:
                 i += 1
             name = self.text[name_begin:i]
             if not name:
-                raise _entity_error(
-                    f'Empty attribute name in the tag "{tag}" at byte offset {self.byte_offset(begin)}'
-                )
+                raise _entity_error(f'Empty attribute name in the tag "{tag}" at byte offset {self.byte_offset(begin)}')
             while i < len(self.text) and self.at(i) in _SPACES:
                 i += 1
             if self.at(i) != "=":
                 if i >= len(self.text):
-                    raise _entity_error(
-                        f'Unclosed start tag "{tag}" at byte offset {self.byte_offset(begin)}'
-                    )
+                    raise _entity_error(f'Unclosed start tag "{tag}" at byte offset {self.byte_offset(begin)}')
                 expandable = expandable or (tag == "blockquote" and name == "expandable")
                 continue
             i += 1
@@ -179,9 +175,7 @@ class _HtmlParser:
             elif tag == "blockquote" and name == "expandable":
                 expandable = True
         if tag == "span" and argument != "spoiler":
-            raise _entity_error(
-                f'Tag "span" must have class "tg-spoiler" at byte offset {self.byte_offset(begin)}'
-            )
+            raise _entity_error(f'Tag "span" must have class "tg-spoiler" at byte offset {self.byte_offset(begin)}')
         self.stack.append((tag, argument, self.utf16, expandable, len(self.result)))
         return i + 1
 
@@ -193,9 +187,7 @@ class _HtmlParser:
             while self.at(i).isascii() and (self.at(i).isalnum() or self.at(i) in ".-"):
                 i += 1
             if self.at(i) not in _SPACES and self.at(i) != ">":
-                raise _entity_error(
-                    f"Unexpected end of name token at byte offset {self.byte_offset(token_begin)}"
-                )
+                raise _entity_error(f"Unexpected end of name token at byte offset {self.byte_offset(token_begin)}")
             return self.text[token_begin:i].lower(), i
         i += 1
         value: list[str] = []
@@ -231,9 +223,7 @@ class _HtmlParser:
             self.add_entity(tag, argument, offset, length, expandable, "".join(self.result[result_pos:]))
         return i + 1
 
-    def add_entity(
-        self, tag: str, argument: str, offset: int, length: int, expandable: bool, inner: str
-    ) -> None:
+    def add_entity(self, tag: str, argument: str, offset: int, length: int, expandable: bool, inner: str) -> None:
         entity: dict[str, Any] = {"offset": offset, "length": length}
         if tag in _SIMPLE_ENTITY:
             entity["type"] = _SIMPLE_ENTITY[tag]
@@ -255,9 +245,7 @@ class _HtmlParser:
             entity["type"] = "expandable_blockquote" if expandable else "blockquote"
         else:  # tg-emoji
             if not argument.isdigit() or int(argument) == 0:
-                raise TextError(
-                    "Bad Request: can't parse entities: Invalid custom emoji identifier specified"
-                )
+                raise TextError("Bad Request: can't parse entities: Invalid custom emoji identifier specified")
             entity.update(type="custom_emoji", custom_emoji_id=argument)
         self.entities.append(entity)
 

@@ -46,9 +46,7 @@ def decode_request_data(request_data: RequestData | None) -> dict[str, Any]:
     if request_data.contains_files:
         for name, (filename, content, mime_type) in request_data.multipart_data.items():
             data = content if isinstance(content, bytes) else content.read()
-            params[name] = UploadedFile(
-                filename or name, bytes(data), mime_type or "application/octet-stream"
-            )
+            params[name] = UploadedFile(filename or name, bytes(data), mime_type or "application/octet-stream")
     return params
 
 

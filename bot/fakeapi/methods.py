@@ -161,8 +161,7 @@ class BotMethods(SettingsMethods):
             if generation != self._poll_generation:
                 raise ApiError(
                     409,
-                    "Conflict: terminated by other getUpdates request; "
-                    "make sure that only one bot instance is running",
+                    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
                 )
             if self.allowed_updates is not None:
                 self._pending = [u for u in self._pending if set(u) - {"update_id"} <= self.allowed_updates]
@@ -188,9 +187,7 @@ class BotMethods(SettingsMethods):
 
     async def _api_getWebhookInfo(self, params: dict[str, Any]) -> Outcome:
         url = (self.webhook or {}).get("url", "")
-        return Outcome(
-            {"url": url, "has_custom_certificate": False, "pending_update_count": len(self._pending)}
-        )
+        return Outcome({"url": url, "has_custom_certificate": False, "pending_update_count": len(self._pending)})
 
     async def _api_logOut(self, params: dict[str, Any]) -> Outcome:
         return Outcome(True)
@@ -312,9 +309,7 @@ class BotMethods(SettingsMethods):
         if caption_entities:
             content_dict["caption_entities"] = caption_entities
         message = self._new_bot_message(chat_id, content_dict, params, markup)
-        self.documents.append(
-            SentDocument(chat_id, message["message_id"], name, content, mime, caption or None)
-        )
+        self.documents.append(SentDocument(chat_id, message["message_id"], name, content, mime, caption or None))
         return Outcome(message, chat_id, message)
 
     # -- callback queries ------------------------------------------------------

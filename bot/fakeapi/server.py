@@ -89,9 +89,7 @@ class FakeBotApiServer:
                 {"ok": False, "error_code": 400, "description": "Bad Request: can't parse request body"},
                 status=400,
             )
-        status, body = await self.api.serve(
-            request.match_info["method"], params, token=bot_token.removeprefix("bot")
-        )
+        status, body = await self.api.serve(request.match_info["method"], params, token=bot_token.removeprefix("bot"))
         return web.json_response(body, status=status)
 
 

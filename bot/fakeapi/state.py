@@ -76,9 +76,7 @@ class FakeState:
             "username": bot_username,
         }
         # Millisecond clock as first id: ids keep rising across runs on one database.
-        self._update_ids = itertools.count(
-            int(time.time() * 1000) if first_update_id is None else first_update_id
-        )
+        self._update_ids = itertools.count(int(time.time() * 1000) if first_update_id is None else first_update_id)
         self._query_ids = itertools.count(int(time.time() * 1000) * 1000 + 1)
         self._file_ids = itertools.count(1)
         self._pending: list[dict[str, Any]] = []

@@ -129,9 +129,7 @@ def _check_inline_keyboard(keyboard: Any) -> None:
     for row in rows:
         for button in row:
             if not isinstance(button, dict):
-                raise bad_request(
-                    "can't parse inline keyboard button: InlineKeyboardButton must be an Object"
-                )
+                raise bad_request("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
             text = button.get("text")
             if not isinstance(text, str) or not text.strip():
                 raise bad_request("can't parse inline keyboard button: Text must be non-empty")
@@ -141,16 +139,12 @@ def _check_inline_keyboard(keyboard: Any) -> None:
                     "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
                 )
             if len(kinds) > 1:
-                raise bad_request(
-                    "can't parse inline keyboard button: exactly one of the optional fields must be used"
-                )
+                raise bad_request("can't parse inline keyboard button: exactly one of the optional fields must be used")
             if "callback_data" in button:
                 data = button["callback_data"]
                 if not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= MAX_CALLBACK_DATA_BYTES:
                     raise bad_request("BUTTON_DATA_INVALID")
-            if "url" in button and not (
-                isinstance(button["url"], str) and _BUTTON_URL_RE.match(button["url"])
-            ):
+            if "url" in button and not (isinstance(button["url"], str) and _BUTTON_URL_RE.match(button["url"])):
                 raise bad_request("BUTTON_URL_INVALID")
 
 

@@ -35,7 +35,9 @@ def answer_record(glossary: Glossary, answer: GlossaryAnswer) -> dict[str, Any]:
 
 def run_ask(settings: Settings, *, language: str | None, as_json: bool, question: str | None) -> int:
     if language is not None and negotiate(language) is None:
-        print(f"samenspraak ask: unknown language {language!r}; use one of {' '.join(PARENT_LANGUAGES)}", file=sys.stderr)
+        print(
+            f"samenspraak ask: unknown language {language!r}; use one of {' '.join(PARENT_LANGUAGES)}", file=sys.stderr
+        )
         return 2
     user_language = negotiate(language) if language else None
     catalogs = Catalogs(settings.locales_dir)

@@ -31,8 +31,7 @@ COMMENT_ALIASES = (
     "misspellings"
 )
 COMMENT_TEXT = (
-    "Plain language (B1). Keep the Dutch terms in the text as they are; add a translation in brackets "
-    "where it helps."
+    "Plain language (B1). Keep the Dutch terms in the text as they are; add a translation in brackets where it helps."
 )
 TRANSLATOR_COMMENTS: dict[str, str] = {
     "name": COMMENT_NAME,

@@ -258,10 +258,7 @@ def _normalized_phrases(phrases: Iterable[str]) -> set[tuple[str, ...]]:
 
 def _normalized_words(words: Iterable[str]) -> set[str]:
     return {
-        token
-        for word in words
-        for split in (False, True)
-        for token in normalize(word, split_apostrophes=split).split()
+        token for word in words for split in (False, True) for token in normalize(word, split_apostrophes=split).split()
     }
 
 
@@ -431,9 +428,7 @@ def _cyrillic(light: str) -> str | None:
     if present & _OTHER_CYRILLIC_LETTERS:
         return None
     tokens = normalize(light).split()
-    scores = {
-        lang: _word_points(lang, tokens) + _letter_points(CUES[lang], present) for lang in _CYRILLIC_LANGUAGES
-    }
+    scores = {lang: _word_points(lang, tokens) + _letter_points(CUES[lang], present) for lang in _CYRILLIC_LANGUAGES}
     if light.count("ъ") >= 2:
         scores["bg"] += 1  # frequent in Bulgarian, rare in Russian
     return _clear_winner(scores)

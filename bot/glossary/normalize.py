@@ -141,12 +141,7 @@ def compact(text: str) -> str:
 def is_han(char: str) -> bool:
     """True for Chinese characters (and Japanese kana): words there are not separated by spaces."""
     code = ord(char)
-    return (
-        0x3040 <= code <= 0x30FF
-        or 0x3400 <= code <= 0x4DBF
-        or 0x4E00 <= code <= 0x9FFF
-        or 0xF900 <= code <= 0xFAFF
-    )
+    return 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF
 
 
 def script_of(word: str) -> str:

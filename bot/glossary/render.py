@@ -35,7 +35,9 @@ def review_note(answer: GlossaryAnswer) -> str:
             return _("Er is nog geen vertaling in uw taal. Hier is de Nederlandse uitleg.")
         if answer.reviewed:
             return ""
-        return _("Deze vertaling is nog niet nagekeken door een moedertaalspreker. Twijfelt u? Vraag het aan de school.")
+        return _(
+            "Deze vertaling is nog niet nagekeken door een moedertaalspreker. Twijfelt u? Vraag het aan de school."
+        )
 
 
 def not_found_text(answer: GlossaryAnswer, suggestion_names: list[str]) -> str:
@@ -44,10 +46,9 @@ def not_found_text(answer: GlossaryAnswer, suggestion_names: list[str]) -> str:
         if suggestion_names:
             lines.append(_("Bedoelt u misschien een van deze woorden?"))
         lines.append(
-            _(
-                "U kunt het ook altijd vragen aan de leraar of de school. "
-                "Of bel gratis {organisation}: {phone}."
-            ).format(organisation="Ouders & Onderwijs", phone="0800-5010")
+            _("U kunt het ook altijd vragen aan de leraar of de school. Of bel gratis {organisation}: {phone}.").format(
+                organisation="Ouders & Onderwijs", phone="0800-5010"
+            )
         )
     return "\n\n".join(_rtl(line, answer.language) for line in lines)
 

@@ -78,9 +78,7 @@ MIN_CONFIDENT_PIECE = {"han": 4, "default": 6}
 MAX_FUZZY_LEN = 48
 MAX_FUZZY_PIECES = 8
 #: Short words common in the supported languages that are also Dutch abbreviations.
-COMMON_SHORT_WORDS = frozenset(
-    {"or", "so", "on", "no", "ok", "pro", "po", "bo", "ou", "wo", "oh", "hi", "ja", "nee"}
-)
+COMMON_SHORT_WORDS = frozenset({"or", "so", "on", "no", "ok", "pro", "po", "bo", "ou", "wo", "oh", "hi", "ja", "nee"})
 
 #: Cyrillic letters as Dutch spells them ("в" is both v and w: "ВВО" is vwo).
 _CYRILLIC_TO_LATIN: dict[str, tuple[str, ...]] = {
@@ -191,9 +189,7 @@ class GlossaryIndex:
 
     def __init__(self, terms: Mapping[str, Term], translate: Translate) -> None:
         forms = list(self._forms(terms, translate))
-        single_words = {
-            words[0] for words in (normalize(item.form).split() for item in forms) if len(words) == 1
-        }
+        single_words = {words[0] for words in (normalize(item.form).split() for item in forms) if len(words) == 1}
         #: Stopwords that are themselves a glossary form ("or" in English, OR in Dutch) stay in the question.
         self._stopwords = STOPWORDS - single_words
         self._phrases_by_first: dict[str, list[tuple[str, ...]]] = {}
@@ -201,9 +197,7 @@ class GlossaryIndex:
             self._phrases_by_first.setdefault(phrase[0], []).append(phrase)
         self._weak = CUE_WORDS | COMMON_SHORT_WORDS
         self._exact = self._build_exact(forms)
-        self._han_forms = sorted(
-            (c for c in self._exact if len(c) >= 2 and is_han(c[0])), key=lambda c: (-len(c), c)
-        )
+        self._han_forms = sorted((c for c in self._exact if len(c) >= 2 and is_han(c[0])), key=lambda c: (-len(c), c))
         self._fuzzy = _FuzzyForms(self._exact)
 
     # ----------------------------------------------------------------- building
@@ -288,9 +282,7 @@ class GlossaryIndex:
         text = query[:MAX_QUERY_CHARS]
         variants = [False, True] if any(char in text for char in APOSTROPHES) else [False]
         analysed = [_tokens(text, split_apostrophes=split) for split in variants]
-        contents = [
-            [tokens[i] for i in self._content([t.text for t in tokens])] or tokens for tokens in analysed
-        ]
+        contents = [[tokens[i] for i in self._content([t.text for t in tokens])] or tokens for tokens in analysed]
         remainder = " ".join(token.text for token in contents[0])
 
         hits: list[_Hit] = []
@@ -439,9 +431,7 @@ class GlossaryIndex:
             if pair and script_of(word) == script_of(words[index + 1]):
                 pieces.append(word + words[index + 1])
         unique = [
-            p
-            for p in dict.fromkeys(pieces)
-            if _min_len(MIN_FUZZY_PIECE, script_of(p)) <= len(p) <= MAX_FUZZY_LEN
+            p for p in dict.fromkeys(pieces) if _min_len(MIN_FUZZY_PIECE, script_of(p)) <= len(p) <= MAX_FUZZY_LEN
         ]
         return sorted(unique, key=lambda p: (-len(p), p))[:MAX_FUZZY_PIECES]
 
@@ -458,9 +448,7 @@ class GlossaryIndex:
     def _fuzzy_piece_hits(self, piece: str, cutoff: float, *, whole: bool) -> list[_Hit]:
         hits: list[_Hit] = []
         for choices in self._fuzzy.candidates(piece):
-            found = process.extract(
-                piece, choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=4
-            )
+            found = process.extract(piece, choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=4)
             for form, score, _ in found:
                 hits.extend(_Hit(entry, round(score, 1), whole, 0, 0, piece) for entry in self._exact[form])
         return hits
@@ -539,7 +527,5 @@ def _distinct(hits: list[_Hit]) -> list[Match]:
     seen: dict[str, Match] = {}
     for hit in hits:
         if hit.entry.key not in seen:
-            seen[hit.entry.key] = Match(
-                hit.entry.key, hit.score, hit.entry.form, hit.entry.language, hit.whole
-            )
+            seen[hit.entry.key] = Match(hit.entry.key, hit.score, hit.entry.form, hit.entry.language, hit.whole)
     return list(seen.values())

@@ -121,7 +121,9 @@ def load_glossary(folder: Path) -> dict[str, Term]:
     for term in terms.values():
         for other in term.related:
             if other not in terms:
-                problems.append(ContentProblem(folder, term.line, f"term {term.key!r}: related term {other!r} does not exist"))
+                problems.append(
+                    ContentProblem(folder, term.line, f"term {term.key!r}: related term {other!r} does not exist")
+                )
     if problems:
         raise ContentError(problems)
     return terms

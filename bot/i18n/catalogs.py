@@ -62,9 +62,9 @@ class Catalogs:
 
     def __init__(self, locales_dir: Path, cache_dir: Path | None = None) -> None:
         self.locales_dir = locales_dir
-        self.cache_dir = cache_dir or Path(
-            os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")
-        ) / "samenspraak" / "locales"
+        self.cache_dir = (
+            cache_dir or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "samenspraak" / "locales"
+        )
         self._translations: dict[tuple[str, str], gettext.NullTranslations] = {}
         self._review: dict[str, ReviewStatus] = {}
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -42,7 +43,7 @@ def _method_map(root: Path, domain: str) -> tuple[list[tuple[str, str]], dict[st
     from babel.messages.frontend import parse_mapping_cfg
 
     with (root / "locales" / DOMAIN_SOURCES[domain][0]).open(encoding="utf-8") as handle:
-        return parse_mapping_cfg(handle)
+        return parse_mapping_cfg(handle)  # type: ignore[no-any-return,no-untyped-call]
 
 
 def extract(root: Path, domain: str) -> Catalog:
@@ -50,7 +51,7 @@ def extract(root: Path, domain: str) -> Catalog:
     from babel.messages.extract import DEFAULT_KEYWORDS
 
     method_map, options_map = _method_map(root, domain)
-    keywords = {**DEFAULT_KEYWORDS, **DOMAIN_SOURCES[domain][1]}
+    keywords: dict[str, Any] = {**DEFAULT_KEYWORDS, **DOMAIN_SOURCES[domain][1]}
     template = Catalog(project="samenspraak", domain=domain, fuzzy=False, charset="utf-8")
     for filename, lineno, message, comments, context in extract_from_dir(
         str(root), method_map, options_map, keywords=keywords, comment_tags=("TRANSLATORS:",), strip_comment_tags=True

@@ -35,7 +35,9 @@ ROLES: dict[str, Role] = {
 }
 
 PURPOSES: dict[str, str] = {
-    "zorgen_delen": N_("Een gesprek over hoe het met uw kind gaat op school, en wat uw kind misschien extra nodig heeft."),
+    "zorgen_delen": N_(
+        "Een gesprek over hoe het met uw kind gaat op school, en wat uw kind misschien extra nodig heeft."
+    ),
     "opp_bespreken": N_(
         "Een gesprek over het ontwikkelingsperspectiefplan (opp) van uw kind: de doelen en de hulp op school."
     ),
@@ -57,6 +59,14 @@ PLACES: dict[str, str] = {
 }
 
 #: What a parent reads when an invitation link does not work (in their language, and Dutch).
-INVITATION_EXPIRED = N_("Deze uitnodiging is verlopen. Het gesprek is al geweest. Heeft u vragen? Neem contact op met de school.")
-INVITATION_REVOKED = N_("Deze uitnodiging is ingetrokken door de school. Misschien heeft u een nieuwe gekregen. Vraag het anders aan de school.")
-INVITATION_UNKNOWN = N_("Deze link werkt niet. Misschien is hij niet helemaal goed overgenomen. Vraag de school om de link nog eens te sturen.")
+INVITATION_EXPIRED = N_(
+    "Deze uitnodiging is verlopen. Het gesprek is al geweest. Heeft u vragen? Neem contact op met de school."
+)
+INVITATION_REVOKED = N_(
+    "Deze uitnodiging is ingetrokken door de school. Misschien heeft u een nieuwe gekregen. "
+    "Vraag het anders aan de school."
+)
+INVITATION_UNKNOWN = N_(
+    "Deze link werkt niet. Misschien is hij niet helemaal goed overgenomen. "
+    "Vraag de school om de link nog eens te sturen."
+)

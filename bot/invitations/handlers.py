@@ -57,15 +57,8 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: i
     token, invitation = await svc.invitations.create(user.id, prep_id, details, meeting_at)
     link = deep_link(context.bot.username, token)
     language = values["language"]
-    when_parent = format_when(meeting_at, language)
-    with using_language(language):
-        paste_parent = _("U bent uitgenodigd voor een gesprek op school: {when}. In deze link leest u waar het over gaat, in uw eigen taal: {link}").format(
-            when=when_parent, link=link
-        )
-    with using_language("nl"):
-        paste_dutch = _("U bent uitgenodigd voor een gesprek op school: {when}. In deze link leest u waar het over gaat, in uw eigen taal: {link}").format(
-            when=format_when(meeting_at, "nl"), link=link
-        )
+    paste_parent = paste_text(language, meeting_at, link)
+    paste_dutch = paste_text("nl", meeting_at, link)
     text = "\n".join([
         "✉️ " + bold(T_("De uitnodiging is klaar.")),
         esc(T_("Stuur de ouders deze link, of plak de tekst hieronder in het bericht dat je de ouders stuurt.")),
@@ -83,6 +76,15 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: i
     log.info("invitation %d created", invitation.id)
 
 
+def paste_text(language: str, meeting_at: datetime, link: str) -> str:
+    """The short text a teacher pastes into the school's usual channel, in one language."""
+    with using_language(language):
+        return _(
+            "U bent uitgenodigd voor een gesprek op school: {when}. "
+            "In deze link leest u waar het over gaat, in uw eigen taal: {link}"
+        ).format(when=format_when(meeting_at, language), link=link)
+
+
 INVITATION_FORM = forms.register(
     forms.Form(
         id="inv",
@@ -91,25 +93,41 @@ INVITATION_FORM = forms.register(
         fields=(
             forms.Field("language", "language", TN_("In welke taal lezen de ouders het liefst?")),
             forms.Field(
-                "meeting_at", "date", TN_("Wanneer is het gesprek? Bijvoorbeeld: di 14:30 of 12-3 9:00."),
+                "meeting_at",
+                "date",
+                TN_("Wanneer is het gesprek? Bijvoorbeeld: di 14:30 of 12-3 9:00."),
                 default=lambda values: values.get("meeting_at"),
-            ),  # fmt: skip
+            ),
             forms.Field(
-                "place", "text", TN_("Waar is het gesprek? Kies, of typ een plaats (bijvoorbeeld: lokaal 12)."),
-                options=(("school", TN_("Op school")), ("telefoon", TN_("Telefonisch")), ("video", TN_("Videogesprek"))),
+                "place",
+                "text",
+                TN_("Waar is het gesprek? Kies, of typ een plaats (bijvoorbeeld: lokaal 12)."),
+                options=(
+                    ("school", TN_("Op school")),
+                    ("telefoon", TN_("Telefonisch")),
+                    ("video", TN_("Videogesprek")),
+                ),
                 max_length=120,
-            ),  # fmt: skip
+            ),
             forms.Field(
-                "note", "text",
-                TN_("Een kort persoonlijk bericht voor de ouders? De ouders lezen dit in het Nederlands. "
-                    "Geen namen van kinderen en geen gevoelige details."),
-                optional=True, max_length=300,
-            ),  # fmt: skip
+                "note",
+                "text",
+                TN_(
+                    "Een kort persoonlijk bericht voor de ouders? De ouders lezen dit in het Nederlands. "
+                    "Geen namen van kinderen en geen gevoelige details."
+                ),
+                optional=True,
+                max_length=300,
+            ),
             forms.Field(
-                "contact", "text",
-                TN_("Hoe kunnen de ouders de school bereiken met vragen? Bijvoorbeeld het telefoonnummer van de school."),
-                optional=True, max_length=160,
-            ),  # fmt: skip
+                "contact",
+                "text",
+                TN_(
+                    "Hoe kunnen de ouders de school bereiken met vragen? Bijvoorbeeld het telefoonnummer van de school."
+                ),
+                optional=True,
+                max_length=160,
+            ),
         ),
     )
 )
@@ -203,7 +221,8 @@ def format_when(moment: datetime, language: str) -> str:
     """A date and time in the reader's own locale format, in Dutch time (where the school is)."""
     local = moment.astimezone(AMSTERDAM)
     locale = babel_locale(language)
-    return f"{format_date(local.date(), format='full', locale=locale)}, {format_time(local, format='short', locale=locale)}"
+    day = format_date(local.date(), format="full", locale=locale)
+    return f"{day}, {format_time(local, format='short', locale=locale)}"
 
 
 async def open_invitation(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:
@@ -216,9 +235,11 @@ async def open_invitation(update: Update, context: ContextTypes.DEFAULT_TYPE, to
     if looks_like_token(token):
         status, invitation = await svc.invitations.open(token)
     record = await svc.repo.get_user(user.id)
-    language = (record.language if record and record.language else None) or (
-        str(invitation.details.get("language")) if invitation else None
-    ) or negotiate(user.language_code)
+    language = (
+        (record.language if record and record.language else None)
+        or (str(invitation.details.get("language")) if invitation else None)
+        or negotiate(user.language_code)
+    )
     if status != "ok" or invitation is None:
         messages = {
             "expired": INVITATION_EXPIRED, "revoked": INVITATION_REVOKED, "unknown": INVITATION_UNKNOWN,
@@ -235,11 +256,13 @@ async def open_invitation(update: Update, context: ContextTypes.DEFAULT_TYPE, to
     await send_invitation(update, context, invitation, parent_language)
 
 
-
-async def send_invitation(update: Update, context: ContextTypes.DEFAULT_TYPE, invitation: Invitation, language: str) -> None:
+async def send_invitation(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, invitation: Invitation, language: str
+) -> None:
     glossary = services(context).glossary
     details = invitation.details
     with using_language(language):
+
         def rtl(text: str) -> str:
             return isolate_latin_runs(text, language)
 
@@ -268,7 +291,10 @@ async def send_invitation(update: Update, context: ContextTypes.DEFAULT_TYPE, in
             lines += ["", bold(_("Bericht van de school")), italic(isolate(str(note), language))]
         contact = details.get("contact")
         if contact:
-            lines += ["", bold(_("Vragen? Neem contact op met de school:")) + " " + esc(isolate(str(contact), language))]
+            lines += [
+                "",
+                bold(_("Vragen? Neem contact op met de school:")) + " " + esc(isolate(str(contact), language)),
+            ]
         lines += [
             "", bold(_("Zo bereidt u zich voor")),
             esc(_("• Schrijf uw vragen van tevoren op.")),
@@ -277,7 +303,15 @@ async def send_invitation(update: Update, context: ContextTypes.DEFAULT_TYPE, in
             esc(_("• Begrijpt u een woord of afkorting niet? Vraag wat het betekent. Dat is heel normaal.")),
         ]  # fmt: skip
         if not services(context).catalogs.review_status(language).reviewed:
-            lines += ["", italic(_("Deze vertaling is nog niet nagekeken door een moedertaalspreker. Twijfelt u? Vraag het aan de school."))]
+            lines += [
+                "",
+                italic(
+                    _(
+                        "Deze vertaling is nog niet nagekeken door een moedertaalspreker. "
+                        "Twijfelt u? Vraag het aan de school."
+                    )
+                ),
+            ]
         terms = [key for key in details.get("terms") or [] if key in glossary.terms]
         rows = [[(glossary.text(key, language).name[:40], f"g:t:{key}:{language}")] for key in terms[:8]]
         await reply(update, "\n".join(lines), keyboard(rows) if rows else None)

@@ -111,10 +111,13 @@ class InvitationStore:
 
         def work(conn: sqlite3.Connection) -> bool:
             with transaction(conn):
-                return conn.execute(
-                    "UPDATE invitations SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
-                    (now, invitation_id, user_id),
-                ).rowcount == 1
+                return (
+                    conn.execute(
+                        "UPDATE invitations SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+                        (now, invitation_id, user_id),
+                    ).rowcount
+                    == 1
+                )
 
         return await self._db.run(work)
 

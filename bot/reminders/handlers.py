@@ -32,7 +32,9 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [CallbackQueryHandler(on_button, pattern=r"^m:")]
 
 
-async def _meeting(context: ContextTypes.DEFAULT_TYPE, user_id: int, prep_id: int) -> tuple[datetime | None, datetime | None] | None:
+async def _meeting(
+    context: ContextTypes.DEFAULT_TYPE, user_id: int, prep_id: int
+) -> tuple[datetime | None, datetime | None] | None:
     """(meeting time, follow-up moment) from the card, or None when the preparation is not the user's."""
     svc = services(context)
     record = await svc.repo.get_preparation(user_id, prep_id)
@@ -69,12 +71,20 @@ async def show_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id:
     if meeting is None:
         await replace_or_reply(
             update,
-            esc(T_("Voor herinneringen heb ik de datum en tijd van het gesprek nodig. Vul die in op je kaart (✏️ Aanpassen).")),
+            esc(
+                T_(
+                    "Voor herinneringen heb ik de datum en tijd van het gesprek nodig. "
+                    "Vul die in op je kaart (✏️ Aanpassen)."
+                )
+            ),
             keyboard([[(T_("✏️ Aanpassen"), f"c:o:{prep_id}")]]),
         )
         return
     planned = {r.kind for r in await services(context).reminders.for_preparation(user.id, prep_id)}
-    lines = [bold(T_("Herinneringen")), esc(T_("Gesprek: {when}").format(when=format_when(meeting, current_language())))]
+    lines = [
+        bold(T_("Herinneringen")),
+        esc(T_("Gesprek: {when}").format(when=format_when(meeting, current_language()))),
+    ]
     rows = []
     now = datetime.now(UTC)
     for kind, label in CHOICES:
@@ -99,6 +109,8 @@ async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: in
         await show_menu(update, context, prep_id)
         return
     meeting, follow_up = found
+    if meeting is None:
+        return
     store = services(context).reminders
     current = {r.kind: r.due_at for r in await store.for_preparation(user.id, prep_id)}
     if kind in current:
@@ -112,7 +124,9 @@ async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: in
     await show_menu(update, context, prep_id)
 
 
-async def _save_reflection(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: int, values: dict[str, Any]) -> None:
+async def _save_reflection(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: int, values: dict[str, Any]
+) -> None:
     user = update.effective_user
     if user is None:
         return
@@ -132,9 +146,19 @@ REFLECTION_FORM = forms.register(
         on_done=_save_reflection,
         fields=(
             forms.Field("hoe", "text", TN_("Hoe ging het gesprek?"), max_length=1000),
-            forms.Field("afspraken", "text", TN_("Wat is er afgesproken? Zet het ook in het leerlingvolgsysteem."), max_length=1000),
-            forms.Field("vervolg", "date", TN_("Wanneer is het vervolg? Bijvoorbeeld: 12-3 of over 6 weken."),
-                        optional=True, needs_time=False),  # fmt: skip
+            forms.Field(
+                "afspraken",
+                "text",
+                TN_("Wat is er afgesproken? Zet het ook in het leerlingvolgsysteem."),
+                max_length=1000,
+            ),
+            forms.Field(
+                "vervolg",
+                "date",
+                TN_("Wanneer is het vervolg? Bijvoorbeeld: 12-3 of over 6 weken."),
+                optional=True,
+                needs_time=False,
+            ),
         ),
     )
 )

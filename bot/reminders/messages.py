@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-
 from bot.coach import engine
 from bot.coach.engine import Progress
 from bot.coach.screens import card_html, fit, reflection_html
-from bot.common.replies import Markup, MAX_MESSAGE_LENGTH, esc, keyboard, telegram_length
+from bot.common.replies import MAX_MESSAGE_LENGTH, Markup, esc, keyboard, telegram_length
 from bot.i18n import T_, current_language
 from bot.invitations.handlers import format_when
 from bot.reminders.planning import ReminderKind
@@ -33,16 +32,35 @@ async def reminder_message(svc: Services, reminder: Reminder, *, late: bool) -> 
     prep_id = reminder.preparation_id
     record = await svc.repo.get_preparation(reminder.user_id, prep_id)
     if reminder.kind is ReminderKind.REFLECTION:
-        lines.append("📝 " + esc(T_("Hoe ging het gesprek van {when}? Leg kort vast wat er is afgesproken, nu je het nog weet.").format(when=when)))
+        lines.append(
+            "📝 "
+            + esc(
+                T_("Hoe ging het gesprek van {when}? Leg kort vast wat er is afgesproken, nu je het nog weet.").format(
+                    when=when
+                )
+            )
+        )
         return "\n".join(lines), keyboard([[(T_("📝 Terugblik invullen"), f"m:refl:{prep_id}")]])
     if reminder.kind is ReminderKind.FOLLOW_UP:
-        lines.append("🔁 " + esc(T_("Vandaag is het vervolg van het gesprek van {when}. Kijk nog eens naar de afspraken.").format(when=when)))
+        lines.append(
+            "🔁 "
+            + esc(
+                T_("Vandaag is het vervolg van het gesprek van {when}. Kijk nog eens naar de afspraken.").format(
+                    when=when
+                )
+            )
+        )
     else:
         lines.append("⏰ " + esc(T_("Herinnering: je gesprek is {when}. Hier is je kaart.").format(when=when)))
     buttons = [[(T_("🗂 Kaart openen"), f"c:o:{prep_id}")]]
     if record is not None and record.script_id in svc.scripts:
         progress = Progress.from_json(record.state)
-        card = engine.card(svc.scripts[record.script_id], progress, lambda text: svc.catalogs.gettext(language, "coach", text), language)
+        card = engine.card(
+            svc.scripts[record.script_id],
+            progress,
+            lambda text: svc.catalogs.gettext(language, "coach", text),
+            language,
+        )
         head = "\n".join(lines)
         reflection = reflection_html(record.reflection) if record.reflection else ""
         room = MAX_MESSAGE_LENGTH - telegram_length(head) - telegram_length(reflection) - 10

@@ -124,8 +124,6 @@ class ReminderStore:
     async def purge_finished(self) -> int:
         def work(conn: sqlite3.Connection) -> int:
             with transaction(conn):
-                return conn.execute(
-                    "DELETE FROM reminders WHERE status IN ('sent', 'dropped', 'cancelled')"
-                ).rowcount
+                return conn.execute("DELETE FROM reminders WHERE status IN ('sent', 'dropped', 'cancelled')").rowcount
 
         return await self._db.run(work)

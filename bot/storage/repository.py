@@ -205,7 +205,9 @@ class Repository:
                         " VALUES (?, ?, ?, ?, ?, ?)",
                         (user_id, script_id, state, finished_at, now, now),
                     ).lastrowid
-                    preparation = PreparationRecord(prep_id, user_id, script_id, state, finished_at, now, now)
+                    preparation: PreparationRecord | None = PreparationRecord(
+                        int(prep_id or 0), user_id, script_id, state, finished_at, now, now
+                    )
                 else:
                     prep_id = preparation_id
                     changed = conn.execute(
@@ -263,10 +265,13 @@ class Repository:
 
         def work(conn: sqlite3.Connection) -> bool:
             with transaction(conn):
-                return conn.execute(
-                    "UPDATE preparations SET reflection = ?, updated_at = ? WHERE id = ? AND user_id = ?",
-                    (reflection, now, preparation_id, user_id),
-                ).rowcount == 1
+                return (
+                    conn.execute(
+                        "UPDATE preparations SET reflection = ?, updated_at = ? WHERE id = ? AND user_id = ?",
+                        (reflection, now, preparation_id, user_id),
+                    ).rowcount
+                    == 1
+                )
 
         saved = await self._db.run(work)
         self._preparations.pop(preparation_id)
@@ -301,13 +306,15 @@ class Repository:
         def work(conn: sqlite3.Connection) -> tuple[bool, UserRecord | None]:
             with transaction(conn):
                 conn.execute(
-                    "UPDATE users SET active_preparation_id = NULL"
-                    " WHERE user_id = ? AND active_preparation_id = ?",
+                    "UPDATE users SET active_preparation_id = NULL WHERE user_id = ? AND active_preparation_id = ?",
                     (user_id, preparation_id),
                 )
-                deleted = conn.execute(
-                    "DELETE FROM preparations WHERE id = ? AND user_id = ?", (preparation_id, user_id)
-                ).rowcount > 0
+                deleted = (
+                    conn.execute(
+                        "DELETE FROM preparations WHERE id = ? AND user_id = ?", (preparation_id, user_id)
+                    ).rowcount
+                    > 0
+                )
                 row = conn.execute(
                     "SELECT user_id, role, language, active_preparation_id FROM users WHERE user_id = ?", (user_id,)
                 ).fetchone()
@@ -415,7 +422,7 @@ class Repository:
                 "SELECT language, question, count FROM question_counts WHERE term_key = ''"
                 " ORDER BY language, count DESC, question"
             ).fetchall()
-            return [tuple(r) for r in terms], [tuple(r) for r in unmatched]  # type: ignore[misc]
+            return [(str(r[0]), int(r[1])) for r in terms], [(str(r[0]), str(r[1]), int(r[2])) for r in unmatched]
 
         return await self._db.run(work)
 
@@ -425,9 +432,7 @@ class Repository:
         """Everything stored about one user, as shown by /privacy."""
 
         def work(conn: sqlite3.Connection) -> dict[str, Any]:
-            user = conn.execute(
-                "SELECT role, language, created_at FROM users WHERE user_id = ?", (user_id,)
-            ).fetchone()
+            user = conn.execute("SELECT role, language, created_at FROM users WHERE user_id = ?", (user_id,)).fetchone()
             preps = conn.execute(
                 "SELECT id, script_id, state, reflection, finished_at, updated_at FROM preparations WHERE user_id = ?"
                 " ORDER BY id",
@@ -514,9 +519,7 @@ def unmatched_for_stats(question: str) -> str:
 
 
 def _ensure_user(conn: sqlite3.Connection, user_id: int, now: str) -> None:
-    conn.execute(
-        "INSERT OR IGNORE INTO users (user_id, created_at, updated_at) VALUES (?, ?, ?)", (user_id, now, now)
-    )
+    conn.execute("INSERT OR IGNORE INTO users (user_id, created_at, updated_at) VALUES (?, ?, ?)", (user_id, now, now))
 
 
 def _read_user(conn: sqlite3.Connection, user_id: int) -> UserRecord:
@@ -537,6 +540,9 @@ def _read_preparation(conn: sqlite3.Connection, preparation_id: int) -> Preparat
 
 def _claim_update(conn: sqlite3.Connection, update_id: int, now: str) -> bool:
     """Record ``update_id`` as processed; False if it already was."""
-    return conn.execute(
-        "INSERT OR IGNORE INTO processed_updates (update_id, processed_at) VALUES (?, ?)", (update_id, now)
-    ).rowcount == 1
+    return (
+        conn.execute(
+            "INSERT OR IGNORE INTO processed_updates (update_id, processed_at) VALUES (?, ?)", (update_id, now)
+        ).rowcount
+        == 1
+    )

@@ -161,7 +161,9 @@ async def run_chat(settings: Settings, *, language: str | None, user_id: int, as
             button = view.find_button(line)
             language_code = language or "nl"
             if button is not None:
-                raw = api.user_presses(user_id, button.message_id, button.data, language_code=language_code, enqueue=False)
+                raw = api.user_presses(
+                    user_id, button.message_id, button.data, language_code=language_code, enqueue=False
+                )
             else:
                 raw = api.user_sends_text(user_id, line, language_code=language_code, enqueue=False)
             await application.process_update(Update.de_json(raw, application.bot))

@@ -37,7 +37,9 @@ def test_chat_in_english_and_a_resumed_preparation(tmp_path: Path) -> None:
     english = samenspraak("chat", "--json", "--lang", "en", "--db", db, stdin="/start\n")
     assert "Welcome" in json.loads(english.stdout.splitlines()[0])["text"]
 
-    first = samenspraak("chat", "--json", "--db", db, "--user", "7", stdin="/voorbereiden\n7\n1\n2\nHet kind huilt vaak\n")
+    first = samenspraak(
+        "chat", "--json", "--db", db, "--user", "7", stdin="/voorbereiden\n7\n1\n2\nHet kind huilt vaak\n"
+    )
     assert first.returncode == 0, first.stderr
     again = samenspraak("chat", "--json", "--db", db, "--user", "7", stdin="/verder\n")
     shown = json.loads(again.stdout.splitlines()[-1])
@@ -75,7 +77,15 @@ def test_ask_finds_the_term_and_answers_in_the_language_of_the_question(question
 
 
 def test_ask_tolerates_dots_typos_and_refuses_off_topic_questions() -> None:
-    questions = ["o.p.p.", "samenwerkinsverband", "toelaatbaarheidsverklaaring", "T.L.V", "hoe laat is het", "what's the weather like", "ik wil pizza"]
+    questions = [
+        "o.p.p.",
+        "samenwerkinsverband",
+        "toelaatbaarheidsverklaaring",
+        "T.L.V",
+        "hoe laat is het",
+        "what's the weather like",
+        "ik wil pizza",
+    ]
     result = samenspraak("ask", "--json", stdin="\n".join(questions) + "\n")
     keys = [json.loads(line)["key"] for line in result.stdout.splitlines()]
     assert keys == ["opp", "samenwerkingsverband", "tlv", "tlv", None, None, None]

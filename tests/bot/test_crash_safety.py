@@ -71,16 +71,24 @@ async def _act(api: FakeBotApi, teacher: Teacher) -> bool:
             raw = api.user_sends_text(teacher.user, "over 5 dagen 10:00")
         elif step:
             toggles = [d for d in step if d.split(":")[1] == "t"]
-            if toggles and not any(b["text"].startswith("✅") for row in screen["reply_markup"]["inline_keyboard"] for b in row):
+            if toggles and not any(
+                b["text"].startswith("✅") for row in screen["reply_markup"]["inline_keyboard"] for b in row
+            ):
                 raw = api.user_presses(teacher.user, screen["message_id"], toggles[0])
             else:
-                choice = [d for d in step if d.split(":")[1] in ("a", "f")] or [d for d in step if d.split(":")[1] == "k"]
+                choice = [d for d in step if d.split(":")[1] in ("a", "f")] or [
+                    d for d in step if d.split(":")[1] == "k"
+                ]
                 raw = api.user_presses(teacher.user, screen["message_id"], choice[0])
         else:
             raw = api.user_sends_text(teacher.user, "/verder")
     teacher.sent.append(raw)
     try:
-        await api.wait_for(lambda s: s.chat_id == teacher.user and s.method in ("sendMessage", "editMessageText"), timeout=2.0, start=start)
+        await api.wait_for(
+            lambda s: s.chat_id == teacher.user and s.method in ("sendMessage", "editMessageText"),
+            timeout=2.0,
+            start=start,
+        )
     except TimeoutError:
         return False
     if typed:
@@ -100,10 +108,10 @@ async def test_sigkill_mid_preparation_loses_no_acknowledged_answer_and_applies_
     async with FakeBotApiServer(api) as server:
         process = await start_bot(db, TOKEN, server.base_url)
         await _ready(api, 0)
-        for round_number in range(4):
+        for _ in range(4):
             deadline = asyncio.get_running_loop().time() + rng.uniform(0.8, 2.0)
 
-            async def drive(teacher: Teacher) -> None:
+            async def drive(teacher: Teacher, deadline: float = deadline) -> None:
                 while asyncio.get_running_loop().time() < deadline:
                     await _act(api, teacher)
 

@@ -50,7 +50,9 @@ async def test_a_timeout_is_logged_not_crashed(limited: BotHarness, caplog: pyte
     assert any("toelaatbaarheidsverklaring" in r.text for r in replies)
 
 
-async def test_a_user_who_blocked_the_bot_is_dropped_quietly(limited: BotHarness, caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_user_who_blocked_the_bot_is_dropped_quietly(
+    limited: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO)
     raw = limited.api.user_sends_text(4, "/start", enqueue=False)
     limited.api.block_user(4)  # blocked between sending and the bot's reply
@@ -59,7 +61,9 @@ async def test_a_user_who_blocked_the_bot_is_dropped_quietly(limited: BotHarness
     assert "Traceback" not in caplog.text
 
 
-async def test_a_reminder_survives_a_server_error_and_arrives_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_reminder_survives_a_server_error_and_arrives_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(scheduler, "RETRY_AFTER", timedelta(seconds=0.5))
     bot = build_harness(make_settings(tmp_path))
     await bot.start()
@@ -69,7 +73,9 @@ async def test_a_reminder_survives_a_server_error_and_arrives_once(tmp_path: Pat
         services = bot.app.bot_data["services"]
         bot.api.inject_fault("sendMessage", status=500)
         meeting = datetime.now(UTC) + timedelta(hours=2)
-        for reminder in await services.reminders.plan(5, prep_id, {ReminderKind.HOUR_BEFORE: datetime.now(UTC)}, meeting):
+        for reminder in await services.reminders.plan(
+            5, prep_id, {ReminderKind.HOUR_BEFORE: datetime.now(UTC)}, meeting
+        ):
             scheduler.schedule(bot.app, reminder)
         await bot.api.wait_for(lambda s: s.chat_id == 5 and "Herinnering" in (s.text or ""), timeout=5)
         await asyncio.sleep(0.8)

@@ -21,20 +21,110 @@ from hypothesis import strategies as st
 from tests.bot.background import BackgroundBot
 
 USERS = st.sampled_from([101, 102, 103])
-SPECIAL = st.sampled_from(["\u200f", "\u200e", "\u202e", "\u2066", "\u2069", "\u200b", "\ufeff", "\u0301", "🇳🇱", "👩‍🏫", "<", ">", "&", "&amp;", "<b>", "</i>", "\x00", "\n"])
+SPECIAL = st.sampled_from(
+    [
+        "\u200f",
+        "\u200e",
+        "\u202e",
+        "\u2066",
+        "\u2069",
+        "\u200b",
+        "\ufeff",
+        "\u0301",
+        "🇳🇱",
+        "👩‍🏫",
+        "<",
+        ">",
+        "&",
+        "&amp;",
+        "<b>",
+        "</i>",
+        "\x00",
+        "\n",
+    ]
+)
 TEXT = st.one_of(
     st.text(max_size=60),
     st.lists(st.one_of(st.text(max_size=5), SPECIAL), max_size=30).map("".join),
-    st.sampled_from(["opp", "ما هو opp", "co to jest TLV", "o.p.p.", "/start", "/start term_opp", "/start inv_xyz", "/voorbereiden", "/verder", "/terug", "/kaart", "/privacy", "/wis", "/stop", "/taal", "/help", "/onbekend", "morgen 15:00", "1"]),
+    st.sampled_from(
+        [
+            "opp",
+            "ما هو opp",
+            "co to jest TLV",
+            "o.p.p.",
+            "/start",
+            "/start term_opp",
+            "/start inv_xyz",
+            "/voorbereiden",
+            "/verder",
+            "/terug",
+            "/kaart",
+            "/privacy",
+            "/wis",
+            "/stop",
+            "/taal",
+            "/help",
+            "/onbekend",
+            "morgen 15:00",
+            "1",
+        ]
+    ),
     st.integers(1000, 20000).map(lambda n: ("lang verhaal " * (n // 13 + 1))[:n]),
 )
-KNOWN_DATA = st.sampled_from(["r:teacher", "r:parent", "l", "l:ar", "l:zh", "c:new", "c:new:zorgen_delen", "c:resume", "c:list", "c:k:1:0", "c:a:1:1:goed", "c:t:1:3:ib", "c:b:1:2", "c:s:1:1", "c:f:1:9", "c:e:1:9:doel", "c:o:1", "c:x!:1", "c:file:1", "g:t:opp:ar", "g:d:tlv:fa", "g:a:ib:ti", "g:help", "g:prep", "i:new:1", "i:list:1", "m:menu:1", "m:t:1:hour_before", "m:refl:1", "f:v:ar", "f:d", "f:s", "f:x", "p:erase", "p:keep", "p:export", "home"])
-DATA = st.one_of(KNOWN_DATA, st.text(max_size=80), KNOWN_DATA.map(lambda d: d + ":9999999999"), st.binary(max_size=64).map(lambda b: b.decode("latin-1")))
+KNOWN_DATA = st.sampled_from(
+    [
+        "r:teacher",
+        "r:parent",
+        "l",
+        "l:ar",
+        "l:zh",
+        "c:new",
+        "c:new:zorgen_delen",
+        "c:resume",
+        "c:list",
+        "c:k:1:0",
+        "c:a:1:1:goed",
+        "c:t:1:3:ib",
+        "c:b:1:2",
+        "c:s:1:1",
+        "c:f:1:9",
+        "c:e:1:9:doel",
+        "c:o:1",
+        "c:x!:1",
+        "c:file:1",
+        "g:t:opp:ar",
+        "g:d:tlv:fa",
+        "g:a:ib:ti",
+        "g:help",
+        "g:prep",
+        "i:new:1",
+        "i:list:1",
+        "m:menu:1",
+        "m:t:1:hour_before",
+        "m:refl:1",
+        "f:v:ar",
+        "f:d",
+        "f:s",
+        "f:x",
+        "p:erase",
+        "p:keep",
+        "p:export",
+        "home",
+    ]
+)
+DATA = st.one_of(
+    KNOWN_DATA,
+    st.text(max_size=80),
+    KNOWN_DATA.map(lambda d: d + ":9999999999"),
+    st.binary(max_size=64).map(lambda b: b.decode("latin-1")),
+)
 
 
 @st.composite
 def updates(draw: Any) -> tuple[str, dict[str, Any]]:
-    kind = draw(st.sampled_from(["text", "text", "text", "press", "press", "sticker", "photo", "edit", "group", "channel"]))
+    kind = draw(
+        st.sampled_from(["text", "text", "text", "press", "press", "sticker", "photo", "edit", "group", "channel"])
+    )
     user = draw(USERS)
     lang = draw(st.sampled_from(["nl", "en", "ar", "fa", "zh", "ti", "xx", ""]))
     if kind == "text":
@@ -82,9 +172,13 @@ async def _feed(bot: BackgroundBot, kind: str, args: dict[str, Any]) -> None:
     await harness.feed(raw)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(batch=st.lists(updates(), min_size=1, max_size=20))
-def test_any_update_is_handled_within_telegram_limits(running: BackgroundBot, batch: list[tuple[str, dict[str, Any]]]) -> None:
+def test_any_update_is_handled_within_telegram_limits(
+    running: BackgroundBot, batch: list[tuple[str, dict[str, Any]]]
+) -> None:
     for kind, args in batch:
         running.run(_feed(running, kind, args))
     # "message is not modified" (the same button pressed twice) breaks no limit: the bot catches it.

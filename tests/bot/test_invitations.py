@@ -13,9 +13,15 @@ TEACHER, PARENT = 1, 2
 
 async def make_invitation(bot: BotHarness, language: str) -> str:
     card = await finish_preparation(bot, TEACHER, "zorgen_delen")
-    replies = await bot.press(TEACHER, next(d for row in card.buttons for _, d in row if d.startswith("i:new:")), reply=card)
+    replies = await bot.press(
+        TEACHER, next(d for row in card.buttons for _, d in row if d.startswith("i:new:")), reply=card
+    )
     replies = await bot.press(TEACHER, f"f:v:{language}")
-    replies = await bot.press(TEACHER, "f:d") if any(d == "f:d" for row in replies[-1].buttons for _, d in row) else await bot.send(TEACHER, "overmorgen 15:00")
+    replies = (
+        await bot.press(TEACHER, "f:d")
+        if any(d == "f:d" for row in replies[-1].buttons for _, d in row)
+        else await bot.send(TEACHER, "overmorgen 15:00")
+    )
     replies = await bot.press(TEACHER, "f:v:school")
     replies = await bot.send(TEACHER, "Wij kijken uit naar het gesprek.")
     replies = await bot.send(TEACHER, "Bel de school: 010-1234567")

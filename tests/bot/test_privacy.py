@@ -46,7 +46,9 @@ async def test_erase_removes_every_trace_of_one_user_and_nothing_of_another(
         tables = ["users", "preparations", "invitations", "reminders", "drafts"]
         with sqlite3.connect(settings.db_path) as conn:
             for table in tables:
-                assert conn.execute(f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", (TEACHER,)).fetchone()[0] > 0, table
+                assert conn.execute(f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", (TEACHER,)).fetchone()[0] > 0, (
+                    table
+                )
 
         await bot.send(TEACHER, "/wis")
         done = await bot.press(TEACHER, "p:erase!")

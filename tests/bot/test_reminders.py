@@ -29,7 +29,9 @@ async def test_a_reminder_scheduled_before_a_restart_arrives_exactly_once(tmp_pa
     bot, prep_id = await _prepared(tmp_path)
     services = bot.app.bot_data["services"]
     meeting = datetime.now(UTC) + timedelta(hours=3)
-    await services.reminders.plan(TEACHER, prep_id, {ReminderKind.HOUR_BEFORE: datetime.now(UTC) + timedelta(seconds=1.5)}, meeting)
+    await services.reminders.plan(
+        TEACHER, prep_id, {ReminderKind.HOUR_BEFORE: datetime.now(UTC) + timedelta(seconds=1.5)}, meeting
+    )
     await bot.stop()  # the bot goes down before the reminder is due
 
     again = build_harness(make_settings(tmp_path))
@@ -71,7 +73,9 @@ async def test_a_reminder_for_a_meeting_that_is_over_is_dropped_with_a_note(tmp_
     bot, prep_id = await _prepared(tmp_path)
     services = bot.app.bot_data["services"]
     meeting = datetime.now(UTC) - timedelta(hours=1)  # the meeting began while the bot was down
-    await services.reminders.plan(TEACHER, prep_id, {ReminderKind.EVENING_BEFORE: meeting - timedelta(hours=16)}, meeting)
+    await services.reminders.plan(
+        TEACHER, prep_id, {ReminderKind.EVENING_BEFORE: meeting - timedelta(hours=16)}, meeting
+    )
     await bot.stop()
 
     again = build_harness(make_settings(tmp_path))

@@ -35,9 +35,7 @@ def test_there_are_cases() -> None:
 def test_case(path: Path, scripts: dict[str, Script]) -> None:
     case = load_yaml(path)
     where = f"{path.name}:{case.line}"
-    assert isinstance(case, Located) and set(case) <= _TOP, (
-        f"{where}: a case has only the keys {sorted(_TOP)}"
-    )
+    assert isinstance(case, Located) and set(case) <= _TOP, f"{where}: a case has only the keys {sorted(_TOP)}"
     script = scripts[case["script"]]
     now = _moment(case.get("now", NOW))
     progress = engine.start(script)
@@ -55,35 +53,25 @@ def _step(script: Script, progress: Progress, item: Any, now: dt.datetime, where
     else:
         assert isinstance(item, Located), f"{where}: an input is a word or a mapping"
         if set(item) == {"at"}:
-            assert progress.step_id == _place(item["at"]), (
-                f"{where}: at {progress.step_id!r}, expected {item['at']!r}"
-            )
+            assert progress.step_id == _place(item["at"]), f"{where}: at {progress.step_id!r}, expected {item['at']!r}"
             return progress
         kinds = set(item) & (_WITH_VALUE | _SIMPLE)
-        assert len(kinds) == 1 and set(item) <= _WITH_VALUE | _SIMPLE | {"error"}, (
-            f"{where}: one action per input"
-        )
+        assert len(kinds) == 1 and set(item) <= _WITH_VALUE | _SIMPLE | {"error"}, f"{where}: one action per input"
         kind = kinds.pop()
         action = Action(kind, str(item[kind]) if kind in _WITH_VALUE else "")  # type: ignore[arg-type]
         expected_error = item.get("error")
     try:
         moved = engine.apply(script, progress, action, now, revision=progress.revision)
     except EngineError as exc:
-        assert expected_error == exc.reason, (
-            f"{where}: {action} at {progress.step_id!r} was refused: {exc.reason}"
-        )
+        assert expected_error == exc.reason, f"{where}: {action} at {progress.step_id!r} was refused: {exc.reason}"
         return progress
-    assert expected_error is None, (
-        f"{where}: {action} at {progress.step_id!r} was accepted, expected {expected_error}"
-    )
+    assert expected_error is None, f"{where}: {action} at {progress.step_id!r} was accepted, expected {expected_error}"
     assert Progress.from_json(moved.to_json()) == moved
     return moved
 
 
 def _check(script: Script, progress: Progress, expect: Any, path: Path) -> None:
-    assert isinstance(expect, Located) and set(expect) <= _EXPECT, (
-        f"{path.name}: expect has only {sorted(_EXPECT)}"
-    )
+    assert isinstance(expect, Located) and set(expect) <= _EXPECT, f"{path.name}: expect has only {sorted(_EXPECT)}"
 
     def where(key: str) -> str:
         return f"{path.name}:{expect.line_of(key)}"
@@ -91,16 +79,12 @@ def _check(script: Script, progress: Progress, expect: Any, path: Path) -> None:
     if "at" in expect:
         assert progress.step_id == _place(expect["at"]), f"{where('at')}: at {progress.step_id!r}"
     if "steps" in expect:
-        assert list(progress.history) == list(expect["steps"]), (
-            f"{where('steps')}: path was {list(progress.history)}"
-        )
+        assert list(progress.history) == list(expect["steps"]), f"{where('steps')}: path was {list(progress.history)}"
     card = engine.card(script, progress)
     for section_id, lines in (expect.get("card") or {}).items():
         section = card.section(section_id)
         shown = [line.text for line in section.lines] if section else None
-        assert shown == list(lines), (
-            f"{path.name}:{expect['card'].line_of(section_id)}: {section_id} shows {shown}"
-        )
+        assert shown == list(lines), f"{path.name}:{expect['card'].line_of(section_id)}: {section_id} shows {shown}"
     for section_id in expect.get("absent", []):
         assert card.section(section_id) is None, f"{where('absent')}: {section_id} is on the card"
     if "terms" in expect:

@@ -42,9 +42,7 @@ def test_every_script_every_branch_reaches_its_card(
 ) -> None:
     for script in scripts.values():
         walks = paths(script, skip_optional=skip_optional)
-        assert {step for walk in walks for step in walk.steps} == {
-            step.id for step in script.steps
-        } or skip_optional
+        assert {step for walk in walks for step in walk.steps} == {step.id for step in script.steps} or skip_optional
         for walk in walks:
             progress = run(script, walk.actions, now)
             assert progress.at_review, (script.id, walk.steps)

@@ -38,9 +38,7 @@ def test_works_through_the_method_name_and_on_a_stream() -> None:
     data = (DIALOGUES / "startgesprek.yaml").read_bytes()
     via_name = list(extract("bot.coach.extract:extract_dialogues", io.BytesIO(data)))
     assert via_name and via_name[0][0] >= 1
-    assert any(
-        comments == ["script startgesprek, title (a button)"] for _line, _msg, comments, _ctx in via_name
-    )
+    assert any(comments == ["script startgesprek, title (a button)"] for _line, _msg, comments, _ctx in via_name)
 
 
 def test_an_invalid_script_stops_extraction(tmp_path: Path) -> None:

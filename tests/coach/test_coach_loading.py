@@ -78,9 +78,7 @@ def test_buttons_read_well_on_the_card(scripts: dict[str, Script]) -> None:
         for step in script.steps:
             if step.id in on_card and isinstance(step, ChoiceStep | YesNoStep):
                 for option in step.choices():
-                    assert option.card, (
-                        f"{script.id}: option {option.value!r} of {step.id!r} needs a card text"
-                    )
+                    assert option.card, f"{script.id}: option {option.value!r} of {step.id!r} needs a card text"
 
 
 def test_cards_use_known_sections_and_glossary_keys(scripts: dict[str, Script]) -> None:
@@ -122,9 +120,7 @@ def test_translatable_strings_have_lines_and_comments(scripts: dict[str, Script]
         assert comment.startswith("script zorgen_delen")
         assert 1 <= line <= len(lines)
     texts = {text: (line, comment) for text, line, comment in found}
-    line, comment = texts[
-        "Wat gaat er goed met het kind? Noem iets concreets waarmee je het gesprek kunt openen."
-    ]
+    line, comment = texts["Wat gaat er goed met het kind? Noem iets concreets waarmee je het gesprek kunt openen."]
     assert comment == "script zorgen_delen, step opening"
     assert lines[line - 1].strip().startswith("text:")
     assert "Ja" in texts and "Vervolg" in texts  # default button and default card title are listed too
@@ -145,17 +141,13 @@ def test_misspelled_field_gets_a_suggestion(write_script) -> None:  # type: igno
 
 
 def test_unknown_kind(write_script) -> None:  # type: ignore[no-untyped-def]
-    folder = write_script(
-        GOOD_HEAD + "  - id: doel\n    kind: vraag\n    text: Wat is je doel?\n" + GOOD_CARD
-    )
+    folder = write_script(GOOD_HEAD + "  - id: doel\n    kind: vraag\n    text: Wat is je doel?\n" + GOOD_CARD)
     [problem] = problems_of(folder)
     assert ":6: step 'doel': unknown kind 'vraag'; use one of: message, tip, text" in problem, problem
 
 
 def test_duplicate_key(write_script) -> None:  # type: ignore[no-untyped-def]
-    folder = write_script(
-        GOOD_HEAD + "  - id: doel\n    kind: text\n    text: Eén\n    text: Twee\n" + GOOD_CARD
-    )
+    folder = write_script(GOOD_HEAD + "  - id: doel\n    kind: text\n    text: Eén\n    text: Twee\n" + GOOD_CARD)
     [problem] = problems_of(folder)
     assert problem.endswith(":8: duplicate key 'text' (first at line 7)")
 
@@ -308,16 +300,12 @@ def test_script_id_must_match_file_name(write_script) -> None:  # type: ignore[n
         GOOD_HEAD + "  - id: doel\n    kind: text\n    text: Wat is je doel?\n" + GOOD_CARD,
         name="anders.yaml",
     )
-    assert problems_of(folder) == [
-        f"{folder / 'anders.yaml'}:1: script id 'proef' must equal the file name ('anders')"
-    ]
+    assert problems_of(folder) == [f"{folder / 'anders.yaml'}:1: script id 'proef' must equal the file name ('anders')"]
 
 
 def test_problems_of_all_files_are_collected(write_script) -> None:  # type: ignore[no-untyped-def]
     write_script("id: [kapot\n", name="een.yaml")
-    folder = write_script(
-        GOOD_HEAD + "  - id: doel\n    kind: text\n    text: Wat?\n    extra: 1\n" + GOOD_CARD
-    )
+    folder = write_script(GOOD_HEAD + "  - id: doel\n    kind: text\n    text: Wat?\n    extra: 1\n" + GOOD_CARD)
     found = problems_of(folder)
     assert len(found) == 2
     assert "een.yaml" in found[0] and "not valid YAML" in found[0]

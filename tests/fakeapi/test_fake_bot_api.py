@@ -279,9 +279,7 @@ async def test_document_upload_over_http(api: FakeBotApi, server: FakeBotApiServ
 async def test_raw_http_json_body_unknown_method_and_control_api(server: FakeBotApiServer) -> None:
     root = server.base_url.removesuffix("/bot")
     async with aiohttp.ClientSession() as session:
-        async with session.post(
-            f"{server.base_url}{TOKEN}/SENDMESSAGE", json={"chat_id": 7, "text": "hoi"}
-        ) as r:
+        async with session.post(f"{server.base_url}{TOKEN}/SENDMESSAGE", json={"chat_id": 7, "text": "hoi"}) as r:
             assert r.status == 200 and (await r.json())["result"]["text"] == "hoi"
         async with session.get(f"{server.base_url}{TOKEN}/noSuchMethod") as r:
             assert (r.status, await r.json()) == (

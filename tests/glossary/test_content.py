@@ -220,9 +220,7 @@ def expected_field_lines(path: Path) -> dict[tuple[str, str], int]:
 
 
 @pytest.mark.parametrize("path", sorted(GLOSSARY.glob("*.yaml")), ids=lambda p: p.name)
-def test_extractor_yields_five_messages_per_term_with_real_lines(
-    glossary: dict[str, Term], path: Path
-) -> None:
+def test_extractor_yields_five_messages_per_term_with_real_lines(glossary: dict[str, Term], path: Path) -> None:
     with path.open("rb") as fileobj:
         messages = list(extract_glossary(fileobj, ["pgettext"], [], {}))
     keys_in_file = {key for (key, _field) in expected_field_lines(path)}

@@ -288,9 +288,7 @@ def test_typos(index: GlossaryIndex, query: str, key: str) -> None:
     assert found(index, query) == key
 
 
-@pytest.mark.parametrize(
-    "query", ["mbo", "vmbo", "hbo", "havo", "vwo", "vso", "sbo", "so", "mr", "gmr", "or"]
-)
+@pytest.mark.parametrize("query", ["mbo", "vmbo", "hbo", "havo", "vwo", "vso", "sbo", "so", "mr", "gmr", "or"])
 def test_abbreviations_find_exactly_themselves(index: GlossaryIndex, query: str) -> None:
     assert found(index, query) == query
 

@@ -1,0 +1,97 @@
+"""The storage layer: migrations, one-hop transactions, and what a crash or an erase leaves behind."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.storage.db import Database, transaction
+from bot.storage.migrations import MIGRATIONS
+from bot.storage.repository import Repository
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> Database:
+    database = Database(tmp_path / "nested" / "bot.sqlite3")
+    await database.open()
+    yield database  # type: ignore[misc]
+    await database.close()
+
+
+async def test_open_creates_the_file_applies_every_migration_and_sets_wal(db: Database) -> None:
+    version = await db.run(lambda conn: conn.execute("PRAGMA user_version").fetchone()[0])
+    mode = await db.run(lambda conn: conn.execute("PRAGMA journal_mode").fetchone()[0])
+    assert version == len(MIGRATIONS) and mode == "wal"
+    assert db.path.exists()
+
+
+async def test_a_newer_database_than_the_program_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    database = Database(path)
+    with pytest.raises(RuntimeError, match="upgrade samenspraak"):
+        await database.open()
+    await database.close()
+
+
+async def test_concurrent_units_of_work_do_not_interleave(db: Database) -> None:
+    """Each run() is one function on aiosqlite's thread: a read-modify-write cannot be interrupted."""
+    await db.run(lambda conn: conn.execute("CREATE TABLE counter (n INTEGER)"))
+    await db.run(lambda conn: conn.execute("INSERT INTO counter VALUES (0)"))
+
+    def increment(conn: sqlite3.Connection) -> None:
+        with transaction(conn):
+            (n,) = conn.execute("SELECT n FROM counter").fetchone()
+            conn.execute("UPDATE counter SET n = ?", (n + 1,))
+
+    await asyncio.gather(*(db.run(increment) for _ in range(200)))
+    assert await db.run(lambda conn: conn.execute("SELECT n FROM counter").fetchone()[0]) == 200
+
+
+async def test_a_failed_unit_of_work_is_rolled_back(db: Database) -> None:
+    repo = Repository(db)
+    await repo.set_role(1, "teacher")
+
+    def half_done(conn: sqlite3.Connection) -> None:
+        with transaction(conn):
+            conn.execute("UPDATE users SET role = 'parent' WHERE user_id = 1")
+            raise ValueError("boom")
+
+    with pytest.raises(ValueError):
+        await db.run(half_done)
+    assert await db.run(lambda conn: conn.execute("SELECT role FROM users").fetchone()[0]) == "teacher"
+
+
+async def test_the_same_update_applied_twice_changes_nothing_twice(db: Database) -> None:
+    repo = Repository(db)
+    first = await repo.save_step(update_id=7, user_id=1, preparation_id=None, script_id="s", state='{"n": 1}')
+    again = await repo.save_step(update_id=7, user_id=1, preparation_id=None, script_id="s", state='{"n": 2}')
+    assert first.applied and not again.applied
+    row = await db.run(lambda conn: tuple(conn.execute("SELECT COUNT(*), MAX(state) FROM preparations").fetchone()))
+    assert row == (1, '{"n": 1}')
+
+
+async def test_caches_agree_with_the_database_after_a_restart(tmp_path: Path) -> None:
+    """Write-through caches: what one process wrote, a fresh process reads from the file."""
+    path = tmp_path / "bot.sqlite3"
+    first = Database(path)
+    await first.open()
+    repo = Repository(first)
+    await repo.set_language(3, "ar")
+    step = await repo.save_step(update_id=1, user_id=3, preparation_id=None, script_id="s", state="{}")
+    await repo.save_draft(3, "form", "{}")
+    await first.close()
+
+    second = Database(path)
+    await second.open()
+    fresh = Repository(second)
+    await fresh.warm_up()
+    user = await fresh.get_user(3)
+    assert user is not None and user.language == "ar" and user.active_preparation_id == step.preparation_id
+    assert await fresh.get_draft(3) == ("form", "{}")
+    assert await fresh.get_user(4) is None  # unknown user: answered from the complete cache
+    await second.close()
