@@ -104,13 +104,25 @@ def load_yaml(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError([ContentProblem(path, 0, f"cannot read file: {exc}")]) from exc
+    data = load_yaml_text(text, path)
+    if data is None:
+        raise ContentError([ContentProblem(path, 0, "file is empty")])
+    return data
+
+
+def load_yaml_text(text: str, path: Path) -> Any:
+    """Parse YAML text (``path`` names it in errors); None for an empty document.
+
+    Babel extractors receive an open file rather than a path, so they parse
+    through this function and get exactly the values and lines ``load_yaml`` gives.
+    """
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 0
         raise ContentError([ContentProblem(path, line, f"not valid YAML: {exc.problem}")]) from exc
     if node is None:
-        raise ContentError([ContentProblem(path, 0, "file is empty")])
+        return None
     builder = _Builder(path)
     data = builder.build(node)
     if builder.problems:

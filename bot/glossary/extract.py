@@ -18,9 +18,7 @@ from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from bot.content.loading import ContentError, ContentProblem, Located, _Builder
+from bot.content.loading import ContentError, ContentProblem, Located, load_yaml_text
 from bot.glossary.terms import TRANSLATED_FIELDS
 
 #: Translator comments, one per translated field.
@@ -50,18 +48,7 @@ def _parse(data: bytes, path: Path) -> Any:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ContentError([ContentProblem(path, 0, f"cannot read file: {exc}")]) from exc
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
-        raise ContentError([ContentProblem(path, line, f"not valid YAML: {exc.problem}")]) from exc
-    if node is None:
-        return None
-    builder = _Builder(path)
-    result = builder.build(node)
-    if builder.problems:
-        raise ContentError(builder.problems)
-    return result
+    return load_yaml_text(text, path)
 
 
 def iter_glossary_messages(data: bytes, path: Path | str = "<glossary>") -> Iterator[ExtractionResult]:
