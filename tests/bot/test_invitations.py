@@ -35,13 +35,14 @@ async def test_parent_opens_arabic_invitation_and_teacher_sees_it_was_opened(bot
     payload = await make_invitation(bot, "ar")
     replies = await bot.send(PARENT, f"/start {payload}", lang="ar")
     invitation = replies[0].text
-    assert "Uitnodiging" not in invitation or FSI in invitation  # Arabic when translated, Dutch words isolated
+    assert sum("\u0600" <= ch <= "\u06ff" for ch in invitation) > 200  # the invitation is in Arabic
+    assert re.search(f"— {FSI}[a-z' ]+{PDI}:", invitation)  # who attends: each Dutch role isolated in the line
+    assert f"{FSI}Wij kijken uit naar het gesprek.{PDI}" in invitation  # the note meant for the parent
     assert "010-1234567" in invitation
+    words = replies[-1].text
+    assert re.search(f"• {FSI}[^{PDI}]+{PDI}: ", words)  # each term from the card: Dutch, isolated, then Arabic
     # the teacher's own answers never reach the parent
     assert "Een kort antwoord van de leraar" not in "\n".join(r.text for r in replies)
-    # Dutch words in the Arabic text are bidi isolates, so they stay readable in the line
-    for word in re.findall(rf"{FSI}([^{PDI}]+){PDI}", invitation):
-        assert word.strip()
     assert bot.rejected() == []
 
     status = await bot.press(TEACHER, "i:list:")

@@ -95,3 +95,32 @@ async def test_caches_agree_with_the_database_after_a_restart(tmp_path: Path) ->
     assert await fresh.get_draft(3) == ("form", "{}")
     assert await fresh.get_user(4) is None  # unknown user: answered from the complete cache
     await second.close()
+
+
+async def test_retention_erases_old_finished_preparations_and_expired_invitations(db: Database) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.invitations.store import InvitationStore
+    from bot.reminders.planning import ReminderKind
+    from bot.reminders.store import ReminderStore
+
+    long_ago = datetime.now(UTC) - timedelta(days=120)
+    old = Repository(db, clock=lambda: long_ago)
+    finished = await old.save_step(
+        update_id=1, user_id=5, preparation_id=None, script_id="s", state="{}", finished=True
+    )
+    open_one = await old.save_step(update_id=2, user_id=5, preparation_id=None, script_id="s", state="{}")
+    invitations = InvitationStore(db, clock=lambda: long_ago)
+    await invitations.create(5, open_one.preparation_id, {}, long_ago + timedelta(days=1))
+    reminders = ReminderStore(db)
+    reminder = (await reminders.plan(5, open_one.preparation_id or 0, {ReminderKind.HOUR_BEFORE: long_ago}, long_ago))[
+        0
+    ]
+    await reminders.finish(reminder.id, "sent")
+
+    repo = Repository(db)
+    assert await repo.purge_expired(retention_days=90) == 1
+    assert await InvitationStore(db).purge_expired() == 1
+    assert await reminders.purge_finished() == 1
+    remaining = await repo.list_preparations(5)
+    assert [p.id for p in remaining] == [open_one.preparation_id]  # unfinished work is never purged
