@@ -128,3 +128,17 @@ def test_check_reports_a_broken_script_with_file_and_line(content_copy: Path) ->
     result = samenspraak("check", "--content", str(content_copy))
     assert result.returncode == 1
     assert f"zorgen_delen.yaml:{index + 2}" in result.stdout and "colour" in result.stdout
+
+
+def test_stats_lists_asked_terms_and_unmatched_questions_without_ids(tmp_path: Path) -> None:
+    db = str(tmp_path / "db.sqlite3")
+    samenspraak("chat", "--db", db, "--user", "424242", stdin="opp\nwat is een opp\nxyzzyplof\n")
+    samenspraak("chat", "--db", db, "--user", "434343", "--lang", "pl", stdin="co to jest TLV\n")
+    stats = json.loads(samenspraak("stats", "--json", "--db", db).stdout)
+    assert {"key": "opp", "count": 2} in stats["terms"] and {"key": "tlv", "count": 1} in stats["terms"]
+    assert any(row["question"] == "xyzzyplof" for row in stats["unmatched"])
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:  # the counts table has no place for a user or chat id
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(question_counts)")}
+    assert columns == {"language", "term_key", "question", "count"}
