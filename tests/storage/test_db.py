@@ -106,7 +106,7 @@ async def test_retention_erases_old_finished_preparations_and_expired_invitation
 
     long_ago = datetime.now(UTC) - timedelta(days=120)
     old = Repository(db, clock=lambda: long_ago)
-    finished = await old.save_step(
+    await old.save_step(
         update_id=1, user_id=5, preparation_id=None, script_id="s", state="{}", finished=True
     )
     open_one = await old.save_step(update_id=2, user_id=5, preparation_id=None, script_id="s", state="{}")
