@@ -33,6 +33,7 @@ from bot.common.replies import (
 )
 from bot.i18n import T_, current_language
 from bot.services import Services, services
+from bot.storage.cache import LRU
 from bot.storage.repository import PreparationRecord
 
 log = logging.getLogger(__name__)
@@ -93,12 +94,27 @@ async def _load(
     record = await svc.repo.get_preparation(user_id, prep_id)
     if record is None or record.script_id not in svc.scripts:
         return None
+    return record, _progress(svc.scripts[record.script_id], record)
+
+
+#: Parsed and resumed progress by stored state: the same JSON always gives the same Progress,
+#: and parsing plus ``resume`` (which checks every answer against the script) is not free.
+_PROGRESS: LRU[tuple[int, str], Progress] = LRU(1_000)
+
+
+def _progress(script: Script, record: PreparationRecord) -> Progress:
+    key = (id(script), record.state)  # the loaded script object: content loaded anew is a new key
+    cached = _PROGRESS.get(key)
+    if isinstance(cached, Progress):
+        return cached
     try:
         progress = Progress.from_json(record.state)
     except ValueError:
         log.warning("preparation %d has unreadable state; starting it over", record.id)
-        progress = engine.start(svc.scripts[record.script_id])
-    return record, engine.resume(svc.scripts[record.script_id], progress)
+        progress = engine.start(script)
+    progress = engine.resume(script, progress)
+    _PROGRESS.put(key, progress)
+    return progress
 
 
 async def _active(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[PreparationRecord, Progress] | None:
