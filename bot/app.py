@@ -167,8 +167,7 @@ async def start_services(app: Application) -> None:  # type: ignore[type-arg]
     svc: Services = app.bot_data["services"]
     tune_gil_for_database_thread()
     await svc.db.open()
-    await purge(svc)
-    await svc.repo.warm_up()
+    await purge(svc)  # ends by loading the caches (Repository.warm_up)
     await register_commands(app)
     await reschedule_all(app)
     if app.job_queue is not None:

@@ -85,6 +85,12 @@ async def _load(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[For
     return (form, state) if form is not None else None
 
 
+def _data(state: dict[str, Any], action: str, value: str = "") -> str:
+    """``f:<form>:<preparation>:<step>:<action>[:<value>]``: a button belongs to one step of one form."""
+    base = f"f:{state['form']}:{state['prep']}:{state['index']}:{action}"
+    return f"{base}:{value}" if value else base
+
+
 async def _show(update: Update, form: Form, state: dict[str, Any], note: str = "") -> None:
     current = form.fields[state["index"]]
     lines = [bold(T_(form.title)) + f" · {state['index'] + 1}/{len(form.fields)}", ""]
@@ -93,19 +99,19 @@ async def _show(update: Update, form: Form, state: dict[str, Any], note: str = "
     lines.append(esc(T_(current.prompt)))
     rows: list[list[tuple[str, str]]] = []
     if current.kind == "language":
-        buttons = [(language_name(code), f"f:v:{code}") for code in PARENT_LANGUAGES]
+        buttons = [(language_name(code), _data(state, "v", code)) for code in PARENT_LANGUAGES]
         rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     for value, label in current.options:
-        rows.append([(T_(label), f"f:v:{value}")])
+        rows.append([(T_(label), _data(state, "v", value))])
     default = current.default(state["values"]) if current.default else None
     if default:
         shown = format_moment(default, current_language()) if current.kind == "date" else default
-        rows.append([(T_("✔️ {value}").format(value=shown)[:60], "f:d")])
+        rows.append([(T_("✔️ {value}").format(value=shown)[:60], _data(state, "d"))])
     if current.kind in ("text", "date"):
         lines += ["", "✍️ " + italic(T_("Typ je antwoord."))]
-    nav = [(T_("Stoppen"), "f:x")]
+    nav = [(T_("Stoppen"), _data(state, "x"))]
     if current.optional:
-        nav.insert(0, (T_("Overslaan ⏭"), "f:s"))
+        nav.insert(0, (T_("Overslaan ⏭"), _data(state, "s")))
     rows.append(nav)
     await replace_or_reply(update, "\n".join(lines), keyboard(rows))
 
@@ -136,7 +142,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     form, state = loaded
     current = form.fields[state["index"]]
-    action, _, value = (query.data or "").removeprefix("f:").partition(":")
+    parts = (query.data or "").split(":", 5)
+    action, value = (parts[4], parts[5] if len(parts) > 5 else "") if len(parts) > 4 else ("", "")
+    if parts[1:4] != [state["form"], str(state["prep"]), str(state["index"])]:
+        action = ""  # a button of another form, or of an earlier step of this one
     if action == "x":
         user = update.effective_user
         if user is not None:

@@ -56,10 +56,6 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 del self._waiting[key]
                 del self._locks[key]
 
-    def pending(self, update: object) -> int:
-        """How many updates of this update's chat are queued or running (for flood control)."""
-        return self._waiting.get(ordering_key(update), 0)
-
     async def initialize(self) -> None:
         return None
 

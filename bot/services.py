@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from telegram.ext import CallbackContext
@@ -11,10 +11,12 @@ from bot.config import Settings
 from bot.i18n import Catalogs
 from bot.invitations.store import InvitationStore
 from bot.reminders.store import ReminderStore
+from bot.storage.cache import LRU
 from bot.storage.db import Database
 from bot.storage.repository import Repository
 
 if TYPE_CHECKING:
+    from bot.coach.engine import Progress
     from bot.coach.script import Script
     from bot.glossary.service import Glossary
 
@@ -29,6 +31,8 @@ class Services:
     glossary: Glossary
     invitations: InvitationStore
     reminders: ReminderStore
+    #: Parsed preparation states (bot/coach/progress_cache.py), keyed by (script id, stored JSON).
+    progress_cache: LRU[tuple[str, str], Progress] = field(default_factory=lambda: LRU(1_000))
 
 
 def services(context: CallbackContext) -> Services:  # type: ignore[type-arg]

@@ -9,7 +9,6 @@ changes nothing and just shows the current step again.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from telegram import InputFile, Update
@@ -19,8 +18,10 @@ from bot.coach import engine
 from bot.coach.engine import EngineError, Progress, StaleAction
 from bot.coach.flow import Action
 from bot.coach.model import Script
+from bot.coach.progress_cache import load_progress
 from bot.coach.screens import card_html, card_plain, done_buttons, reflection_html, review_screen, step_screen
 from bot.coach.texts import engine_error_text
+from bot.common.ids import parse_id
 from bot.common.replies import (
     MAX_MESSAGE_LENGTH,
     answer_query,
@@ -33,7 +34,6 @@ from bot.common.replies import (
 )
 from bot.i18n import T_, current_language
 from bot.services import Services, services
-from bot.storage.cache import LRU
 from bot.storage.repository import PreparationRecord
 
 log = logging.getLogger(__name__)
@@ -94,27 +94,7 @@ async def _load(
     record = await svc.repo.get_preparation(user_id, prep_id)
     if record is None or record.script_id not in svc.scripts:
         return None
-    return record, _progress(svc.scripts[record.script_id], record)
-
-
-#: Parsed and resumed progress by stored state: the same JSON always gives the same Progress,
-#: and parsing plus ``resume`` (which checks every answer against the script) is not free.
-_PROGRESS: LRU[tuple[int, str], Progress] = LRU(1_000)
-
-
-def _progress(script: Script, record: PreparationRecord) -> Progress:
-    key = (id(script), record.state)  # the loaded script object: content loaded anew is a new key
-    cached = _PROGRESS.get(key)
-    if isinstance(cached, Progress):
-        return cached
-    try:
-        progress = Progress.from_json(record.state)
-    except ValueError:
-        log.warning("preparation %d has unreadable state; starting it over", record.id)
-        progress = engine.start(script)
-    progress = engine.resume(script, progress)
-    _PROGRESS.put(key, progress)
-    return progress
+    return record, load_progress(svc, svc.scripts[record.script_id], record)
 
 
 async def _active(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[PreparationRecord, Progress] | None:
@@ -137,6 +117,7 @@ async def choose_script(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     svc = services(context)
     await svc.repo.set_role(user.id, "teacher")
+    await svc.repo.drop_draft(user.id)  # an unfinished invitation form no longer waits for text
     translate = _translate(svc)
     lines = [bold(T_("Welk gesprek wil je voorbereiden?")), ""]
     rows = []
@@ -167,6 +148,7 @@ async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     if user is None:
         return
+    await services(context).repo.drop_draft(user.id)
     loaded = await _active(update, context)
     if loaded is None:
         for record in await services(context).repo.list_preparations(user.id):
@@ -204,9 +186,13 @@ async def show_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, T_("Je hebt nog geen voorbereidingskaart. Begin met /voorbereiden."))
         return
     record, progress = loaded
+    if progress.done:
+        await show_progress(update, context, record, progress)
+        return
     svc = services(context)
     card = engine.card(svc.scripts[record.script_id], progress, _translate(svc), current_language())
-    await reply(update, card_html(card, context.bot.username), keyboard(done_buttons(record.id)))
+    header = esc(T_("Deze kaart is nog niet af. Zo ziet hij er nu uit:"))
+    await reply(update, card_html(card, context.bot.username, header), keyboard([[(T_("▶️ Verder"), "c:resume")]]))
 
 
 async def list_preparations(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -290,22 +276,26 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await answer_query(query)
         await (resume if action == "resume" else list_preparations)(update, context)
         return
-    prep_id = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
+    prep_id = parse_id(parts[2]) if len(parts) > 2 else None
     loaded = await _load(context, user.id, prep_id) if prep_id is not None else None
     if loaded is None:  # someone else's, deleted, or forged
         await answer_query(query, T_("Deze voorbereiding bestaat niet meer."))
         return
     record, progress = loaded
-    if action == "o":
+    if action == "o":  # open: a finished card is shown as it is; an unfinished one where it was
         await answer_query(query)
         await svc.repo.set_active_preparation(user.id, record.id)
-        if progress.done:  # a finished card opens at its review, so any answer can be changed
-            progress = replace(progress, step_id=engine.REVIEW, revision=progress.revision + 1)
-            await svc.repo.save_step(
-                update_id=update.update_id, user_id=user.id, preparation_id=record.id,
-                script_id=record.script_id, state=progress.to_json(),
-            )  # fmt: skip
         await show_progress(update, context, record, progress)
+    elif action == "edit" and progress.done:  # change a finished card: back to its review
+        await answer_query(query)
+        reopened = engine.reopen(svc.scripts[record.script_id], progress)
+        result = await svc.repo.save_step(
+            update_id=update.update_id, user_id=user.id, preparation_id=record.id,
+            script_id=record.script_id, state=reopened.to_json(),
+        )  # fmt: skip
+        current = await _load(context, user.id, record.id) if not result.applied else (record, reopened)
+        if current is not None:
+            await show_progress(update, context, *current)
     elif action == "x":
         await answer_query(query)
         await replace_or_reply(update, T_("Deze voorbereiding verwijderen? Dit kan niet ongedaan worden."),
@@ -323,14 +313,14 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     elif (step_action := _parse_action(parts)) is not None:
         await answer_query(query)
-        await _apply(update, context, record, progress, step_action, revision=int(parts[3]))
+        await _apply(update, context, record, progress, step_action, revision=parse_id(parts[3]))
     else:
         await answer_query(query, T_("Deze knop werkt niet meer."))
 
 
 def _parse_action(parts: list[str]) -> Action | None:
     """``c:<letter>:<prep>:<revision>[:<value>]`` as an engine Action; None for forged or malformed data."""
-    if len(parts) < 4 or parts[1] not in _ACTIONS or not parts[3].isdigit():
+    if len(parts) < 4 or parts[1] not in _ACTIONS or parse_id(parts[3]) is None:
         return None
     try:
         return Action(_ACTIONS[parts[1]], parts[4] if len(parts) > 4 else "")  # type: ignore[arg-type]
@@ -366,6 +356,10 @@ async def _apply(
         update_id=update.update_id, user_id=user.id, preparation_id=record.id, script_id=record.script_id,
         state=new.to_json(), finished=new.done,
     )  # fmt: skip
+    if result.applied and new.done:  # the meeting or follow-up date may have changed
+        from bot.reminders.handlers import replan
+
+        await replan(context, user.id, record.id)
     if not result.applied:  # seen before (redelivered): show what is stored, change nothing
         reloaded = await _load(context, user.id, record.id)
         if reloaded is not None:

@@ -85,7 +85,7 @@ def review_screen(card: Card, view: StepView, prep_id: int, revision: int, bot_u
 
 def done_buttons(prep_id: int) -> Rows:
     return [
-        [(T_("📄 Kaart als bestand"), f"c:file:{prep_id}"), (T_("✏️ Aanpassen"), f"c:o:{prep_id}")],
+        [(T_("📄 Kaart als bestand"), f"c:file:{prep_id}"), (T_("✏️ Aanpassen"), f"c:edit:{prep_id}")],
         [(T_("✉️ Uitnodiging voor ouders"), f"i:new:{prep_id}"), (T_("⏰ Herinneringen"), f"m:menu:{prep_id}")],
         [(T_("📝 Terugblik na het gesprek"), f"m:refl:{prep_id}"), (T_("🏠 Menu"), "home")],
     ]
@@ -108,7 +108,10 @@ def _card_html(card: Card, bot_username: str, header: str, answer_limit: int) ->
         parts += ["", f"<b>{esc(section.title)}</b>"]
         for line in section.lines:
             body = _shorten(line.text, answer_limit) if line.from_user else line.text
-            parts.append(f"• <i>{esc(body)}</i>" if line.from_user else f"• {esc(body)}")
+            if line.from_user:  # each line in its own <i>, so cutting at a line break keeps the HTML whole
+                parts.append("• " + "\n".join(italic(part) for part in body.split("\n")))
+            else:
+                parts.append(f"• {esc(body)}")
     if card.terms and bot_username:
         links = ", ".join(
             f'<a href="https://t.me/{esc(bot_username)}?start=term_{esc(key)}">{esc(key)}</a>' for key in card.terms

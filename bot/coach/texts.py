@@ -21,6 +21,7 @@ _REASONS = {
     "not_optional": TN_("Deze vraag kun je niet overslaan."),
     "at_start": TN_("Je bent al bij de eerste stap."),
     "not_complete": TN_("Er staan nog vragen open."),
+    "done": TN_("Deze kaart is klaar. Met ✏️ Aanpassen kun je nog iets veranderen."),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import traceback
 
@@ -45,6 +46,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("user blocked the bot; dropped a reply for %s", describe_update(update))
         return
     log.error("error while handling %s: %s", describe_update(update), describe_error(error))
+    if isinstance(update, Update) and update.callback_query is not None:
+        with contextlib.suppress(TelegramError):  # stop the button's spinner; the message says what happened
+            await update.callback_query.answer()
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
             await update.effective_chat.send_message(

@@ -13,7 +13,7 @@ from telegram.ext import ContextTypes
 from bot.common.menus import show_menu
 from bot.common.replies import answer_query, keyboard, replace_or_reply
 from bot.i18n import _, set_language
-from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE, language_name, negotiate
+from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE, TEACHER_LANGUAGES, language_name, negotiate
 from bot.services import services
 
 
@@ -24,22 +24,32 @@ async def resolve_language(update: object, context: ContextTypes.DEFAULT_TYPE) -
         return
     user = update.effective_user
     record = await services(context).repo.get_user(user.id)
-    if record is not None and record.language:
+    if record is not None and record.role == "teacher":
+        # Teachers are coached in Dutch or English; menus and coach then speak the same language.
+        chosen = record.language if record.language in TEACHER_LANGUAGES else None
+        set_language(chosen or negotiate(user.language_code, TEACHER_LANGUAGES) or SOURCE_LANGUAGE)
+    elif record is not None and record.language:
         set_language(record.language)
     else:
         set_language(negotiate(user.language_code) or SOURCE_LANGUAGE)
 
 
-def language_keyboard(prefix: str = "l:") -> list[list[tuple[str, str]]]:
-    """All languages, three a row, each in its own name ("العربية", "Türkçe")."""
-    buttons = [(language_name(code), f"{prefix}{code}") for code in PARENT_LANGUAGES]
+def language_keyboard(prefix: str = "l:", languages: tuple[str, ...] = PARENT_LANGUAGES) -> list[list[tuple[str, str]]]:
+    """The languages, three a row, each in its own name ("العربية", "Türkçe")."""
+    buttons = [(language_name(code), f"{prefix}{code}") for code in languages]
     return [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
 
 
 async def show_language_picker(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/taal and the 🌐 button: choose the language (in both the current language and English)."""
+    user = update.effective_user
+    record = await services(context).repo.get_user(user.id) if user else None
+    teacher = record is not None and record.role == "teacher"
+    # The teacher coach is written in Dutch and English; parents have all seventeen languages.
     text = _("🌐 Kies uw taal.") + "\n🌐 Choose your language."
-    await replace_or_reply(update, text, keyboard(language_keyboard()))
+    await replace_or_reply(
+        update, text, keyboard(language_keyboard(languages=TEACHER_LANGUAGES if teacher else PARENT_LANGUAGES))
+    )
 
 
 async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -90,7 +90,9 @@ async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     if user is None:
         return
-    await services(context).repo.erase_user(user.id)
+    svc = services(context)
+    await svc.repo.erase_user(user.id)
+    svc.progress_cache.clear()  # parsed preparations held in memory go too
     if update.callback_query:
         await answer_query(update.callback_query)
     await replace_or_reply(update, _("Alles is gewist. Met /start begint u opnieuw."))

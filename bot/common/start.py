@@ -30,6 +30,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
         await open_invitation(update, context, payload.removeprefix("inv_"))
         return
+    await services(context).repo.drop_draft(user.id)  # back to the menu: no form waits for text
     role = _ROLE_PAYLOADS.get(payload.lower())
     if role is not None:
         await services(context).repo.set_role(user.id, role)  # type: ignore[arg-type]
@@ -93,6 +94,7 @@ async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if user is None:
         return
     repo = services(context).repo
+    await repo.drop_draft(user.id)  # an open form (invitation, reflection) stops too
     record = await repo.get_user(user.id)
     if record is not None and record.active_preparation_id is not None:
         await repo.set_active_preparation(user.id, None)

@@ -9,7 +9,7 @@ from bot.common.replies import answer_query, esc, keyboard, replace_or_reply, re
 from bot.glossary import render
 from bot.glossary.normalize import normalize
 from bot.glossary.service import Glossary, GlossaryAnswer
-from bot.i18n import _, current_language, using_language
+from bot.i18n import T_, _, current_language, using_language
 from bot.i18n.locales import PARENT_LANGUAGES, negotiate
 from bot.services import services
 
@@ -47,8 +47,12 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     svc = services(context)
     question = message.text[:MAX_QUESTION]
     answer = svc.glossary.ask(question, await _user_language(update, context))
+    user = update.effective_user
+    record = await svc.repo.get_user(user.id) if user else None
+    # A teacher's stray text may be notes about a family: counted, but never kept as text.
+    keep_text = answer.term is None and (record is None or record.role != "teacher")
     await svc.repo.count_question(
-        answer.language, answer.term.key if answer.term else None, None if answer.term else normalize(question)
+        answer.language, answer.term.key if answer.term else None, normalize(question) if keep_text else None
     )
     await send_answer(update, context, answer)
 
@@ -105,7 +109,14 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _prepare_tips(update)
         return
     if parts[1:2] == ["intro"]:
-        await replace_or_reply(update, _("Typ een begrip, bijvoorbeeld <i>opp</i>, <i>tlv</i> of <i>zorgplicht</i>."))
+        user = update.effective_user
+        record = await services(context).repo.get_user(user.id) if user else None
+        text = _("Typ een begrip, bijvoorbeeld <i>opp</i>, <i>tlv</i> of <i>zorgplicht</i>.")
+        if user is not None and record is not None and record.active_preparation_id is not None:
+            # a typed term must not become an answer in the open preparation
+            await services(context).repo.set_active_preparation(user.id, None)
+            text += "\n" + T_("Je voorbereiding staat even stil; met /verder ga je verder.")
+        await replace_or_reply(update, text)
         return
     if len(parts) >= 3 and parts[1] in ("t", "d", "a") and parts[2] in glossary.terms:
         language = parts[3] if len(parts) > 3 and parts[3] in PARENT_LANGUAGES else current_language()

@@ -27,7 +27,9 @@ def isolate(text: str, language: str) -> str:
 # A run of Latin-script words (Dutch terms, abbreviations, phone numbers) with the
 # brackets around it: "(opp)", "Ouders & Onderwijs", "0800-5010", "ib'er".
 _WORD = r"[A-Za-zÀ-ɏ0-9](?:[A-Za-zÀ-ɏ0-9'’.\-/&]*[A-Za-zÀ-ɏ0-9])?"
-_LATIN_RUN = re.compile(rf"\(?{_WORD}(?:[ ]+(?:&[ ]+)?{_WORD})*\)?")
+# Links and e-mail addresses first, whole: an isolate inside one would break it for the client.
+_LINK = r"https?://[^\s\u2066-\u2069]+[^\s\u2066-\u2069.,;:!?)]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_LATIN_RUN = re.compile(rf"{_LINK}|\(?{_WORD}(?:[ ]+(?:&[ ]+)?{_WORD})*\)?")
 
 
 def isolate_latin_runs(text: str, language: str) -> str:

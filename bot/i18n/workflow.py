@@ -27,7 +27,8 @@ from bot.i18n.locales import SOURCE_LANGUAGE, babel_locale, language_name
 DOMAIN_SOURCES: dict[str, tuple[str, dict[str, object]]] = {
     "samenspraak": ("babel-ui.cfg", {"N_": None}),
     "glossary": ("babel-glossary.cfg", {}),
-    "coach": ("babel-coach.cfg", {"T_": None, "TN_": None}),
+    # Only T_/TN_ from Python (teacher screens); "gettext" is what the dialogue extractor yields.
+    "coach": ("babel-coach.cfg", {"T_": None, "TN_": None, "gettext": None}),
 }
 
 NEW_CATALOG_HEADER = (
@@ -51,7 +52,8 @@ def extract(root: Path, domain: str) -> Catalog:
     from babel.messages.extract import DEFAULT_KEYWORDS
 
     method_map, options_map = _method_map(root, domain)
-    keywords: dict[str, Any] = {**DEFAULT_KEYWORDS, **DOMAIN_SOURCES[domain][1]}
+    extra = DOMAIN_SOURCES[domain][1]
+    keywords: dict[str, Any] = dict(extra) if domain == "coach" else {**DEFAULT_KEYWORDS, **extra}
     template = Catalog(project="samenspraak", domain=domain, fuzzy=False, charset="utf-8")
     for filename, lineno, message, comments, context in extract_from_dir(
         str(root), method_map, options_map, keywords=keywords, comment_tags=("TRANSLATORS:",), strip_comment_tags=True

@@ -17,7 +17,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot import forms
 from bot.coach import engine
-from bot.coach.engine import Progress
+from bot.coach.progress_cache import load_progress
+from bot.coach.screens import fit
+from bot.common.ids import parse_id
 from bot.common.replies import answer_query, bold, esc, italic, keyboard, replace_or_reply, reply
 from bot.i18n import T_, TN_, _, current_language, using_language
 from bot.i18n.bidi import isolate, isolate_latin_runs
@@ -52,6 +54,9 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: i
     if user is None:
         return
     svc = services(context)
+    if await svc.repo.get_preparation(user.id, prep_id) is None:  # deleted while the form was open
+        await reply(update, esc(T_("Deze voorbereiding bestaat niet meer. Er is geen uitnodiging gemaakt.")))
+        return
     meeting_at = datetime.fromisoformat(values["meeting_at"])
     details = {k: values.get(k) for k in ("language", "script", "place", "attendees", "terms", "note", "contact")}
     token, invitation = await svc.invitations.create(user.id, prep_id, details, meeting_at)
@@ -67,7 +72,7 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: i
         f"<code>{esc(link)}</code>",
         "",
         f"<b>{esc(language_name(language))}</b>",
-        f"<pre>{esc(isolate_latin_runs(paste_parent, language))}</pre>",
+        f"<pre>{esc(paste_parent)}</pre>",
         "<b>Nederlands</b>",
         f"<pre>{esc(paste_dutch)}</pre>",
     ])  # fmt: skip
@@ -79,10 +84,15 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: i
 def paste_text(language: str, meeting_at: datetime, link: str) -> str:
     """The short text a teacher pastes into the school's usual channel, in one language."""
     with using_language(language):
-        return _(
+        text = _(
             "U bent uitgenodigd voor een gesprek op school: {when}. "
             "In deze link leest u waar het over gaat, in uw eigen taal: {link}"
-        ).format(when=format_when(meeting_at, language), link=link)
+        ).format(when=format_when(meeting_at, language), link=_LINK)
+    # Right-to-left: isolate the Dutch words, but keep the link one piece, or it no longer works.
+    return isolate_latin_runs(text, language).replace(_LINK, isolate(link, language))
+
+
+_LINK = "\u2060\u2060\u2060"  # word joiners: nothing the bidi pass touches, never in a translation
 
 
 INVITATION_FORM = forms.register(
@@ -142,8 +152,8 @@ async def start_invitation(update: Update, context: ContextTypes.DEFAULT_TYPE, p
     if record is None or record.script_id not in svc.scripts:
         await reply(update, T_("Deze voorbereiding bestaat niet meer."))
         return
-    progress = Progress.from_json(record.state)
     script = svc.scripts[record.script_id]
+    progress = load_progress(svc, script, record)
     card = engine.card(script, progress)
     attendees = [value for value in _values(progress.answers.get("aanwezigen")) if value in ROLES]
     meeting = card.meeting_at if card.meeting_at and "T" in card.meeting_at else None
@@ -165,7 +175,7 @@ async def show_status(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_i
     user = update.effective_user
     if user is None:
         return
-    invitations = await services(context).invitations.for_teacher(user.id, prep_id)
+    invitations = (await services(context).invitations.for_teacher(user.id, prep_id))[:10]  # newest first
     if not invitations:
         await replace_or_reply(update, T_("Voor deze voorbereiding is nog geen uitnodiging gemaakt."))
         return
@@ -197,8 +207,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query is None or user is None:
         return
     parts = (query.data or "").split(":")
-    number = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
-    if number is None:
+    number = parse_id(parts[2]) if len(parts) > 2 else None
+    if number is None or parts[1] not in ("new", "list", "rev"):
         await answer_query(query, T_("Deze knop werkt niet meer."))
         return
     await answer_query(query)
@@ -210,8 +220,6 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         revoked = await services(context).invitations.revoke(user.id, number)
         await reply(update, T_("De uitnodiging is ingetrokken; de link werkt niet meer.") if revoked
                     else T_("Deze uitnodiging bestaat niet (meer)."))  # fmt: skip
-    else:
-        await answer_query(query, T_("Deze knop werkt niet meer."))
 
 
 # -- the parent's side ----------------------------------------------------------------------------
@@ -233,7 +241,7 @@ async def open_invitation(update: Update, context: ContextTypes.DEFAULT_TYPE, to
     svc = services(context)
     status, invitation = ("unknown", None)
     if looks_like_token(token):
-        status, invitation = await svc.invitations.open(token)
+        status, invitation = await svc.invitations.open(token, viewer_id=user.id)
     record = await svc.repo.get_user(user.id)
     language = (
         (record.language if record and record.language else None)
@@ -320,4 +328,4 @@ async def send_invitation(
             for key in terms[:8]:
                 term = glossary.text(key, language)
                 words.append(f"• <b>{esc(isolate(term.dutch, language))}</b>: {esc(rtl(term.short))}")
-            await reply(update, "\n".join(words)[:4000])
+            await reply(update, fit("\n".join(words)))

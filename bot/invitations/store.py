@@ -70,8 +70,11 @@ class InvitationStore:
 
         return token, await self._db.run(work)
 
-    async def open(self, token: str) -> tuple[str, Invitation | None]:
-        """Look a token up for a parent: ("ok" | "expired" | "revoked" | "unknown", invitation)."""
+    async def open(self, token: str, viewer_id: int | None = None) -> tuple[str, Invitation | None]:
+        """Look a token up for a parent: ("ok" | "expired" | "revoked" | "unknown", invitation).
+
+        The teacher checking their own link does not count as "opened".
+        """
         now = self._clock().astimezone(UTC)
 
         def work(conn: sqlite3.Connection) -> tuple[str, Invitation | None]:
@@ -86,6 +89,8 @@ class InvitationStore:
                     return "revoked", invitation
                 if invitation.expires_at <= now:
                     return "expired", invitation
+                if viewer_id == invitation.user_id:
+                    return "ok", invitation
                 conn.execute(
                     "UPDATE invitations SET open_count = open_count + 1, opened_at = COALESCE(opened_at, ?)"
                     " WHERE id = ?",

@@ -11,7 +11,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot import forms
 from bot.coach import engine
-from bot.coach.engine import Progress
+from bot.coach.progress_cache import load_progress
+from bot.common.ids import parse_id
 from bot.common.replies import answer_query, bold, esc, keyboard, replace_or_reply, reply
 from bot.i18n import T_, TN_, current_language
 from bot.invitations.handlers import format_when
@@ -40,7 +41,8 @@ async def _meeting(
     record = await svc.repo.get_preparation(user_id, prep_id)
     if record is None or record.script_id not in svc.scripts:
         return None
-    card = engine.card(svc.scripts[record.script_id], Progress.from_json(record.state))
+    script = svc.scripts[record.script_id]
+    card = engine.card(script, load_progress(svc, script, record))
     follow_up = None
     if record.reflection:
         follow_up = json.loads(record.reflection).get("vervolg")
@@ -77,7 +79,7 @@ async def show_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id:
                     "Vul die in op je kaart (✏️ Aanpassen)."
                 )
             ),
-            keyboard([[(T_("✏️ Aanpassen"), f"c:o:{prep_id}")]]),
+            keyboard([[(T_("✏️ Aanpassen"), f"c:edit:{prep_id}")]]),
         )
         return
     planned = {r.kind for r in await services(context).reminders.for_preparation(user.id, prep_id)}
@@ -91,37 +93,50 @@ async def show_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id:
         due = due_at(kind, meeting, follow_up)
         if due is None or due <= now:
             continue
-        mark = "✅" if kind in planned else "▫️"
+        # The button says what it will do (on or off), so pressing it twice cannot flip it back.
+        mark, switch = ("✅", "off") if kind in planned else ("▫️", "on")
         text = T_(label)
-        rows.append([(f"{mark} {text} · {format_when(due, current_language())}"[:64], f"m:t:{prep_id}:{kind.value}")])
+        label_text = f"{mark} {text} · {format_when(due, current_language())}"[:64]
+        rows.append([(label_text, f"m:{switch}:{prep_id}:{kind.value}")])
     if not rows:
         lines.append(esc(T_("Er valt niets meer te herinneren: die momenten zijn voorbij.")))
     rows.append([(T_("Klaar ✔️"), f"c:o:{prep_id}")])
     await replace_or_reply(update, "\n".join(lines), keyboard(rows))
 
 
-async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: int, kind: ReminderKind) -> None:
+async def switch(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: int, kind: ReminderKind, on: bool
+) -> None:
     user = update.effective_user
     if user is None:
         return
-    found = await _meeting(context, user.id, prep_id)
-    if found is None or found[0] is None:
-        await show_menu(update, context, prep_id)
-        return
-    meeting, follow_up = found
+    wanted = {r.kind for r in await services(context).reminders.for_preparation(user.id, prep_id)}
+    wanted = wanted | {kind} if on else wanted - {kind}
+    await _plan(context, user.id, prep_id, wanted)
+    await show_menu(update, context, prep_id)
+
+
+async def replan(context: ContextTypes.DEFAULT_TYPE, user_id: int, prep_id: int) -> None:
+    """After the card or the reflection changed: the same reminders, at the new times."""
+    planned = {r.kind for r in await services(context).reminders.for_preparation(user_id, prep_id)}
+    if planned:
+        await _plan(context, user_id, prep_id, planned)
+
+
+async def _plan(context: ContextTypes.DEFAULT_TYPE, user_id: int, prep_id: int, kinds: set[ReminderKind]) -> None:
+    """Store exactly ``kinds`` for this preparation, at times computed from the current card."""
+    found = await _meeting(context, user_id, prep_id)
+    meeting, follow_up = found if found is not None else (None, None)
     if meeting is None:
         return
-    store = services(context).reminders
-    current = {r.kind: r.due_at for r in await store.for_preparation(user.id, prep_id)}
-    if kind in current:
-        del current[kind]
-    else:
+    now = datetime.now(UTC)
+    plans = {}
+    for kind in kinds:
         due = due_at(kind, meeting, follow_up)
-        if due is not None and due > datetime.now(UTC):
-            current[kind] = due
-    for reminder in await store.plan(user.id, prep_id, current, meeting):
+        if due is not None and due > now:
+            plans[kind] = due
+    for reminder in await services(context).reminders.plan(user_id, prep_id, plans, meeting):
         schedule(context.application, reminder)
-    await show_menu(update, context, prep_id)
 
 
 async def _save_reflection(
@@ -131,7 +146,10 @@ async def _save_reflection(
     if user is None:
         return
     svc = services(context)
-    await svc.repo.save_reflection(user.id, prep_id, json.dumps(values, ensure_ascii=False))
+    if not await svc.repo.save_reflection(user.id, prep_id, json.dumps(values, ensure_ascii=False)):
+        await reply(update, esc(T_("Deze voorbereiding bestaat niet meer, dus de terugblik is niet bewaard.")))
+        return
+    await replan(context, user.id, prep_id)  # a new follow-up date moves its reminder
     text = T_("Je terugblik staat op de kaart.")
     rows = [[(T_("🗂 Kaart openen"), f"c:o:{prep_id}")]]
     if values.get("vervolg"):
@@ -169,15 +187,15 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query is None:
         return
     parts = (query.data or "").split(":")
-    prep_id = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
+    prep_id = parse_id(parts[2]) if len(parts) > 2 else None
     if prep_id is None:
         await answer_query(query, T_("Deze knop werkt niet meer."))
         return
     await answer_query(query)
     if parts[1] == "menu":
         await show_menu(update, context, prep_id)
-    elif parts[1] == "t" and len(parts) > 3 and parts[3] in {k.value for k in ReminderKind}:
-        await toggle(update, context, prep_id, ReminderKind(parts[3]))
+    elif parts[1] in ("on", "off") and len(parts) > 3 and parts[3] in {k.value for k in ReminderKind}:
+        await switch(update, context, prep_id, ReminderKind(parts[3]), on=parts[1] == "on")
     elif parts[1] == "refl":
         user = update.effective_user
         if user is not None and await services(context).repo.get_preparation(user.id, prep_id) is not None:

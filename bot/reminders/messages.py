@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.coach import engine
-from bot.coach.engine import Progress
+from bot.coach.progress_cache import load_progress
 from bot.coach.screens import card_html, fit, reflection_html
 from bot.common.replies import MAX_MESSAGE_LENGTH, Markup, esc, keyboard, telegram_length
 from bot.i18n import T_, current_language
@@ -54,7 +54,7 @@ async def reminder_message(svc: Services, reminder: Reminder, *, late: bool) -> 
         lines.append("⏰ " + esc(T_("Herinnering: je gesprek is {when}. Hier is je kaart.").format(when=when)))
     buttons = [[(T_("🗂 Kaart openen"), f"c:o:{prep_id}")]]
     if record is not None and record.script_id in svc.scripts:
-        progress = Progress.from_json(record.state)
+        progress = load_progress(svc, svc.scripts[record.script_id], record)
         card = engine.card(
             svc.scripts[record.script_id],
             progress,

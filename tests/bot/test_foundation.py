@@ -85,7 +85,7 @@ async def test_group_chats_only_get_a_pointer_for_commands(bot: BotHarness) -> N
 async def test_forged_button_data_is_answered_kindly(bot: BotHarness) -> None:
     await bot.send(8, "/start")
     reply = bot.last_with_buttons(8)
-    for data in ("c:a:99999:0:x", "zz", "l:xx", "g:t:bestaatniet:nl", "i:rev:1", "m:t:1:evening_before", "r:admin"):
+    for data in ("c:a:99999:0:x", "zz", "l:xx", "g:t:bestaatniet:nl", "i:rev:1", "m:on:1:evening_before", "r:admin"):
         await bot.feed(bot.api.user_presses(8, reply.message_id, data, enqueue=False))
     assert len(bot.api.callback_answers) == 7
     assert bot.rejected() == []

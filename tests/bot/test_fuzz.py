@@ -100,7 +100,7 @@ KNOWN_DATA = st.sampled_from(
         "i:new:1",
         "i:list:1",
         "m:menu:1",
-        "m:t:1:hour_before",
+        "m:on:1:hour_before",
         "m:refl:1",
         "f:v:ar",
         "f:d",

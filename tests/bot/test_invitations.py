@@ -16,13 +16,13 @@ async def make_invitation(bot: BotHarness, language: str) -> str:
     replies = await bot.press(
         TEACHER, next(d for row in card.buttons for _, d in row if d.startswith("i:new:")), reply=card
     )
-    replies = await bot.press(TEACHER, f"f:v:{language}")
+    replies = await bot.press(TEACHER, f":v:{language}")
     replies = (
-        await bot.press(TEACHER, "f:d")
-        if any(d == "f:d" for row in replies[-1].buttons for _, d in row)
+        await bot.press(TEACHER, ":d")
+        if any(d.endswith(":d") and d.startswith("f:") for row in replies[-1].buttons for _, d in row)
         else await bot.send(TEACHER, "overmorgen 15:00")
     )
-    replies = await bot.press(TEACHER, "f:v:school")
+    replies = await bot.press(TEACHER, ":v:school")
     replies = await bot.send(TEACHER, "Wij kijken uit naar het gesprek.")
     replies = await bot.send(TEACHER, "Bel de school: 010-1234567")
     done = replies[-1]

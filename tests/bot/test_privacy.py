@@ -31,8 +31,8 @@ async def test_erase_removes_every_trace_of_one_user_and_nothing_of_another(
         for user, secret in ((TEACHER, SECRET), (OTHER, OTHER_SECRET)):
             card = await finish_preparation(bot, user, "zorgen_delen", meeting="over 3 dagen 15:00", answer=secret)
             await bot.press(user, "i:new:", reply=card)
-            await bot.press(user, "f:v:ar")
-            await bot.press(user, "f:d")
+            await bot.press(user, ":v:ar")
+            await bot.press(user, ":d")
             await bot.send(user, f"{secret} lokaal")
             await bot.send(user, f"{secret} bericht")
             await bot.send(user, "Bel 010-1234567")

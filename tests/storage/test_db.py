@@ -106,9 +106,7 @@ async def test_retention_erases_old_finished_preparations_and_expired_invitation
 
     long_ago = datetime.now(UTC) - timedelta(days=120)
     old = Repository(db, clock=lambda: long_ago)
-    await old.save_step(
-        update_id=1, user_id=5, preparation_id=None, script_id="s", state="{}", finished=True
-    )
+    await old.save_step(update_id=1, user_id=5, preparation_id=None, script_id="s", state="{}", finished=True)
     open_one = await old.save_step(update_id=2, user_id=5, preparation_id=None, script_id="s", state="{}")
     invitations = InvitationStore(db, clock=lambda: long_ago)
     await invitations.create(5, open_one.preparation_id, {}, long_ago + timedelta(days=1))
