@@ -25,6 +25,8 @@ from bot.i18n.locales import PARENT_LANGUAGES, language_name
 from bot.services import services
 
 FieldKind = Literal["text", "date", "choice", "language"]
+#: Called with the form's values after its last step; it must store them with
+#: ``Repository.finish_form`` (which also drops the draft), in one transaction.
 Done = Callable[[Update, ContextTypes.DEFAULT_TYPE, int, dict[str, Any]], Awaitable[None]]
 
 
@@ -197,8 +199,8 @@ async def _accept(
     state = {**state, "index": state["index"] + 1, "values": {**state["values"], current.id: value}}
     repo = services(context).repo
     if state["index"] >= len(form.fields):
-        if await repo.drop_draft(user.id, update.update_id):
-            await form.on_done(update, context, int(state["prep"]), state["values"])
+        # on_done stores the result with Repository.finish_form: result, update id and draft in one go
+        await form.on_done(update, context, int(state["prep"]), state["values"])
         return
     if not await repo.save_draft(user.id, "form", json.dumps(state, ensure_ascii=False), update.update_id):
         reloaded = await _load(update, context)  # this update was seen before: show what is stored

@@ -59,7 +59,11 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: i
         return
     meeting_at = datetime.fromisoformat(values["meeting_at"])
     details = {k: values.get(k) for k in ("language", "script", "place", "attendees", "terms", "note", "contact")}
-    token, invitation = await svc.invitations.create(user.id, prep_id, details, meeting_at)
+    token, write = svc.invitations.writer(user.id, prep_id, details, meeting_at)
+    applied, invitation = await svc.repo.finish_form(user.id, update.update_id, write)
+    if not applied or invitation is None:  # seen before: the invitation exists; show the list
+        await show_status(update, context, prep_id)
+        return
     link = deep_link(context.bot.username, token)
     language = values["language"]
     paste_parent = paste_text(language, meeting_at, link)

@@ -50,23 +50,34 @@ class InvitationStore:
         self._db = db
         self._clock = clock
 
-    async def create(
+    def writer(
         self, user_id: int, preparation_id: int | None, details: dict[str, Any], meeting_at: datetime
-    ) -> tuple[str, Invitation]:
-        """Store a new invitation; returns the token (shown once) and the stored record."""
+    ) -> tuple[str, Callable[[sqlite3.Connection], Invitation]]:
+        """A new token (shown once) and the write that stores its invitation, to run in a transaction."""
         token = new_token()
         now = self._clock().astimezone(UTC)
         expires = (meeting_at + VALID_AFTER_MEETING).astimezone(UTC)
 
+        def write(conn: sqlite3.Connection) -> Invitation:
+            new_id = conn.execute(
+                "INSERT INTO invitations (token_hash, user_id, preparation_id, details, meeting_at,"
+                " expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (token_hash(token), user_id, preparation_id, json.dumps(details, ensure_ascii=False),
+                 meeting_at.isoformat(), expires.isoformat(), now.isoformat()),
+            ).lastrowid  # fmt: skip
+            return _row(conn.execute(f"SELECT {_COLUMNS} FROM invitations WHERE id = ?", (new_id,)).fetchone())
+
+        return token, write
+
+    async def create(
+        self, user_id: int, preparation_id: int | None, details: dict[str, Any], meeting_at: datetime
+    ) -> tuple[str, Invitation]:
+        """Store a new invitation on its own (tests, tools); the bot uses ``writer`` in a form's transaction."""
+        token, write = self.writer(user_id, preparation_id, details, meeting_at)
+
         def work(conn: sqlite3.Connection) -> Invitation:
             with transaction(conn):
-                new_id = conn.execute(
-                    "INSERT INTO invitations (token_hash, user_id, preparation_id, details, meeting_at,"
-                    " expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (token_hash(token), user_id, preparation_id, json.dumps(details, ensure_ascii=False),
-                     meeting_at.isoformat(), expires.isoformat(), now.isoformat()),
-                ).lastrowid  # fmt: skip
-                return _row(conn.execute(f"SELECT {_COLUMNS} FROM invitations WHERE id = ?", (new_id,)).fetchone())
+                return write(conn)
 
         return token, await self._db.run(work)
 

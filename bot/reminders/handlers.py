@@ -146,7 +146,9 @@ async def _save_reflection(
     if user is None:
         return
     svc = services(context)
-    if not await svc.repo.save_reflection(user.id, prep_id, json.dumps(values, ensure_ascii=False)):
+    write = svc.repo.reflection_writer(user.id, prep_id, json.dumps(values, ensure_ascii=False))
+    applied, saved = await svc.repo.finish_form(user.id, update.update_id, write)
+    if applied and not saved:
         await reply(update, esc(T_("Deze voorbereiding bestaat niet meer, dus de terugblik is niet bewaard.")))
         return
     await replan(context, user.id, prep_id)  # a new follow-up date moves its reminder

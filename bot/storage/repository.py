@@ -12,12 +12,13 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from bot.storage.cache import LRU
 from bot.storage.db import Database, transaction
 
 Role = Literal["teacher", "parent"]
+T = TypeVar("T")
 
 
 def utc_now() -> datetime:
@@ -260,22 +261,47 @@ class Repository:
 
         self._users.put(user_id, await self._db.run(work))
 
-    async def save_reflection(self, user_id: int, preparation_id: int, reflection: str) -> bool:
+    def reflection_writer(
+        self, user_id: int, preparation_id: int, reflection: str
+    ) -> Callable[[sqlite3.Connection], bool]:
+        """The write of a reflection, for ``finish_form``: True if the preparation was there."""
+        now = _iso(self._clock())
+        self._preparations.pop(preparation_id)
+
+        def write(conn: sqlite3.Connection) -> bool:
+            return (
+                conn.execute(
+                    "UPDATE preparations SET reflection = ?, updated_at = ? WHERE id = ? AND user_id = ?",
+                    (reflection, now, preparation_id, user_id),
+                ).rowcount
+                == 1
+            )
+
+        return write
+
+    async def finish_form(
+        self, user_id: int, update_id: int | None, write: Callable[[sqlite3.Connection], T]
+    ) -> tuple[bool, T | None]:
+        """The last step of a form, in one transaction: claim the update, write the result, drop the draft.
+
+        A crash can no longer lose answers already acknowledged step by step: either
+        the result is stored and the draft gone, or nothing happened and the draft
+        is still there. ``(False, None)`` when the update was seen before.
+        """
         now = _iso(self._clock())
 
-        def work(conn: sqlite3.Connection) -> bool:
+        def work(conn: sqlite3.Connection) -> tuple[bool, T | None]:
             with transaction(conn):
-                return (
-                    conn.execute(
-                        "UPDATE preparations SET reflection = ?, updated_at = ? WHERE id = ? AND user_id = ?",
-                        (reflection, now, preparation_id, user_id),
-                    ).rowcount
-                    == 1
-                )
+                if update_id is not None and not _claim_update(conn, update_id, now):
+                    return False, None
+                result = write(conn)
+                conn.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
+                return True, result
 
-        saved = await self._db.run(work)
-        self._preparations.pop(preparation_id)
-        return saved
+        applied, result = await self._db.run(work)
+        if applied:
+            self._drafts.put(user_id, None)
+        return applied, result
 
     async def get_preparation(self, user_id: int, preparation_id: int) -> PreparationRecord | None:
         """One preparation, only if it belongs to ``user_id`` (a teacher's notes are theirs alone)."""

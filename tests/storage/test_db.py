@@ -122,3 +122,28 @@ async def test_retention_erases_old_finished_preparations_and_expired_invitation
     assert await reminders.purge_finished() == 1
     remaining = await repo.list_preparations(5)
     assert [p.id for p in remaining] == [open_one.preparation_id]  # unfinished work is never purged
+
+
+async def test_finishing_a_form_is_all_or_nothing_and_happens_once(db: Database) -> None:
+    repo = Repository(db)
+    await repo.save_draft(9, "form", '{"answers": "acknowledged step by step"}')
+
+    def failing(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO invitations (token_hash) VALUES ('x')")  # violates NOT NULL: the write fails
+
+    with pytest.raises(sqlite3.IntegrityError):
+        await repo.finish_form(9, 100, failing)
+    assert await repo.get_draft(9) is not None  # nothing lost: the draft is still there
+
+    from bot.invitations.store import InvitationStore
+
+    store = InvitationStore(db)
+    step = await repo.save_step(update_id=1, user_id=9, preparation_id=None, script_id="s", state="{}")
+    from datetime import UTC, datetime, timedelta
+
+    _token, write = store.writer(9, step.preparation_id, {}, datetime.now(UTC) + timedelta(days=2))
+    assert (await repo.finish_form(9, 101, write))[0] is True
+    _token, write_again = store.writer(9, step.preparation_id, {}, datetime.now(UTC) + timedelta(days=2))
+    assert await repo.finish_form(9, 101, write_again) == (False, None)  # the same update, redelivered
+    assert len(await store.for_teacher(9)) == 1
+    assert await repo.get_draft(9) is None
