@@ -9,6 +9,7 @@ from typing import Any
 from bot.config import Settings
 from bot.content.loading import ContentError
 from bot.glossary import render
+from bot.glossary.handlers import MAX_QUESTION
 from bot.glossary.service import Glossary, GlossaryAnswer
 from bot.i18n import Catalogs, install
 from bot.i18n.locales import PARENT_LANGUAGES, negotiate
@@ -52,7 +53,7 @@ def run_ask(settings: Settings, *, language: str | None, as_json: bool, question
     for text in questions:
         if not text.strip():
             continue
-        record = answer_record(glossary, glossary.ask(text, user_language))
+        record = answer_record(glossary, glossary.ask(text[:MAX_QUESTION], user_language))
         if as_json:
             print(json.dumps(record, ensure_ascii=False), flush=True)
         else:

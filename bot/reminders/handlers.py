@@ -185,22 +185,23 @@ REFLECTION_FORM = forms.register(
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``m:menu:<prep>``, ``m:on|off:<prep>:<kind>``, ``m:refl:<prep>``."""
     query = update.callback_query
     if query is None:
         return
     parts = (query.data or "").split(":")
     prep_id = parse_id(parts[2]) if len(parts) > 2 else None
-    if prep_id is None:
+    kind = ReminderKind(parts[3]) if len(parts) > 3 and parts[3] in {k.value for k in ReminderKind} else None
+    known = parts[1:2] in (["menu"], ["refl"]) or (parts[1:2] in (["on"], ["off"]) and kind is not None)
+    if prep_id is None or not known:
         await answer_query(query, T_("Deze knop werkt niet meer."))
         return
     await answer_query(query)
     if parts[1] == "menu":
         await show_menu(update, context, prep_id)
-    elif parts[1] in ("on", "off") and len(parts) > 3 and parts[3] in {k.value for k in ReminderKind}:
-        await switch(update, context, prep_id, ReminderKind(parts[3]), on=parts[1] == "on")
-    elif parts[1] == "refl":
+    elif parts[1] in ("on", "off") and kind is not None:
+        await switch(update, context, prep_id, kind, on=parts[1] == "on")
+    else:
         user = update.effective_user
         if user is not None and await services(context).repo.get_preparation(user.id, prep_id) is not None:
             await forms.begin(update, context, REFLECTION_FORM, prep_id, {})
-    else:
-        await replace_or_reply(update, T_("Deze knop werkt niet meer."))
