@@ -29,6 +29,7 @@ from bot.coach.script import load_scripts
 from bot.common import fallbacks, language, privacy, start
 from bot.common.errors import on_error
 from bot.common.flood import FloodGuard
+from bot.common.replies import drain_answers
 from bot.config import Settings
 from bot.glossary import handlers as glossary
 from bot.glossary.service import Glossary
@@ -114,6 +115,7 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
         .post_init(start_services)
+        .post_stop(drain_answers)
         .post_shutdown(stop_services)
     )
     if request is not None:
@@ -177,6 +179,7 @@ async def start_services(app: Application) -> None:  # type: ignore[type-arg]
 
 async def stop_services(app: Application) -> None:  # type: ignore[type-arg]
     svc: Services = app.bot_data["services"]
+    await drain_answers()  # button answers still in flight (run_polling drains them in post_stop)
     await svc.repo.flush_counts()
     await svc.db.close()
 

@@ -16,6 +16,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import OFFLINE_TOKEN, build_application, start_services, stop_services
+from bot.common.replies import drain_answers
 from bot.config import Settings
 from bot.fakeapi.core import FakeBotApi
 from bot.fakeapi.inprocess import InProcessRequest
@@ -74,7 +75,9 @@ class BotHarness:
         await self.app.shutdown()
 
     async def feed(self, raw: dict[str, Any]) -> None:
+        """Handle one update and wait until everything it sends has gone out (button answers too)."""
         await self.app.process_update(Update.de_json(raw, self.app.bot))
+        await drain_answers()
 
     async def send(self, user: int, text: str, *, lang: str = "nl", chat_type: str = "private") -> list[Reply]:
         await self.feed(self.api.user_sends_text(user, text, language_code=lang, chat_type=chat_type, enqueue=False))

@@ -18,7 +18,7 @@ from bot.coach import engine
 from bot.coach.engine import EngineError, Progress, StaleAction
 from bot.coach.flow import Action
 from bot.coach.model import Script
-from bot.coach.progress_cache import load_progress
+from bot.coach.progress_cache import load_progress, remember_progress
 from bot.coach.screens import card_html, card_plain, done_buttons, reflection_html, review_screen, step_screen
 from bot.coach.texts import engine_error_text
 from bot.common.ids import parse_id
@@ -352,10 +352,13 @@ async def _apply(
     except EngineError as exc:
         await show_progress(update, context, record, progress, note=engine_error_text(exc.reason))
         return
+    state = new.to_json()
     result = await svc.repo.save_step(
         update_id=update.update_id, user_id=user.id, preparation_id=record.id, script_id=record.script_id,
-        state=new.to_json(), finished=new.done,
+        state=state, finished=new.done,
     )  # fmt: skip
+    if result.applied:  # the next update loads exactly this state: no need to parse and re-check it
+        remember_progress(svc, record.script_id, state, new)
     if result.applied and new.done:  # the meeting or follow-up date may have changed
         from bot.reminders.handlers import replan
 

@@ -10,6 +10,7 @@ can name file and line. Checks that need more than one field live in
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -187,7 +188,7 @@ class TipStep(_Step):
     source: str
     short: str | None = None
 
-    @property
+    @cached_property
     def tip(self) -> Tip:
         return Tip(text=self.text, source=self.source, short=self.short)
 
@@ -236,6 +237,11 @@ class YesNoStep(_Question):
     nee: YesNoLabel = Field(default_factory=lambda: YesNoLabel(label="Nee"))
 
     def choices(self) -> tuple[Option, ...]:
+        return self.yes_no_options
+
+    @cached_property
+    def yes_no_options(self) -> tuple[Option, ...]:
+        """The two buttons, built once: every screen, answer and resume asks for them."""
         return (
             Option(value="ja", label=self.ja.label, card=self.ja.card),
             Option(value="nee", label=self.nee.label, card=self.nee.card),
@@ -292,7 +298,6 @@ class Script(Located):
     card: CardTemplate
 
     _path: Path = PrivateAttr(Path("<script>"))
-    _by_id: dict[str, AnyStep] = PrivateAttr(default_factory=dict)
 
     @property
     def path(self) -> Path:
@@ -302,11 +307,14 @@ class Script(Located):
     def first_step(self) -> str:
         return self.start or self.steps[0].id
 
+    @cached_property
+    def steps_by_id(self) -> dict[str, AnyStep]:
+        """Steps by id, built once: the engine looks steps up many times per update."""
+        return {step.id: step for step in self.steps}
+
     def step(self, step_id: str) -> AnyStep:
         """The step with this id; KeyError when there is none."""
-        if not self._by_id:
-            self._by_id.update((step.id, step) for step in self.steps)
-        return self._by_id[step_id]
+        return self.steps_by_id[step_id]
 
     def has_step(self, step_id: str) -> bool:
-        return any(step.id == step_id for step in self.steps)
+        return step_id in self.steps_by_id

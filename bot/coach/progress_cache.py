@@ -4,7 +4,8 @@ Every screen needs the teacher's current Progress. Parsing the JSON and
 ``engine.resume`` (which re-checks every answer against the script, so a script
 edited since is handled) is not free, and the same stored state always gives
 the same Progress -- so it is memoised, per loaded script, in the application's
-Services. ``/wis`` clears it, so an erased teacher's answers do not linger in memory.
+Services. A handler that has just stored a new state puts its Progress in
+too, so the next update does not parse what it already has. ``/wis`` clears it, so an erased teacher's answers do not linger in memory.
 """
 
 from __future__ import annotations
@@ -37,3 +38,8 @@ def load_progress(svc: Services, script: Script, record: PreparationRecord) -> P
     progress = engine.resume(script, progress)
     svc.progress_cache.put(key, progress)
     return progress
+
+
+def remember_progress(svc: Services, script_id: str, state: str, progress: Progress) -> None:
+    """Memoise a Progress that was just stored as ``state`` (it is valid for this script)."""
+    svc.progress_cache.put((script_id, state), progress)

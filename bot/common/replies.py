@@ -9,6 +9,7 @@ per update (bench/full_stack.py).
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import warnings
@@ -26,12 +27,18 @@ MAX_CALLBACK_BYTES = 64
 
 # do_api_request warns "Please use 'Bot.sendMessage' instead" for every call to an endpoint
 # PTB has a method for; we use it on purpose (see the module docstring), for these two only.
-warnings.filterwarnings("ignore", message=r"Please use 'Bot\.(sendMessage|editMessageText)'", category=PTBUserWarning)
+warnings.filterwarnings(
+    "ignore", message=r"Please use 'Bot\.(sendMessage|editMessageText|answerCallbackQuery)'", category=PTBUserWarning
+)
 
 ButtonRow = Sequence[tuple[str, str]]
 #: An inline keyboard as the Bot API takes it: ``{"inline_keyboard": [[{"text", "callback_data"}]]}``.
 Markup = dict[str, Any]
 log = logging.getLogger(__name__)
+#: Button answers sent but not yet confirmed (strong references: asyncio keeps only weak ones).
+_answers_in_flight: set[asyncio.Task[None]] = set()
+#: ``link_preview_options`` as the Bot API takes it, encoded once rather than per message.
+NO_LINK_PREVIEW = '{"is_disabled": true}'
 
 
 def telegram_length(text: str) -> int:
@@ -69,22 +76,41 @@ def keyboard(rows: Sequence[ButtonRow]) -> Markup:
 
 
 async def answer_query(query: CallbackQuery, text: str | None = None) -> None:
-    """Answer a button press; never let a failed answer stop the real work.
+    """Answer a button press alongside the real work, not before it; never let it stop that work.
 
-    The answer only stops the button's spinner. After a restart Telegram may hand
-    the bot a press it already answered, or one older than Telegram allows
-    ("query is too old"); the press is still handled, just without a toast.
+    The answer only stops the button's spinner (and shows ``text`` as a toast). Awaiting
+    it first would add one Bot API round trip to every press before the screen changes, so
+    it goes out as its own task and the handler carries on. After a restart Telegram may
+    hand the bot a press it already answered, or one older than Telegram allows ("query is
+    too old"); the press is still handled, just without a toast. ``drain_answers`` waits for
+    the answers still in flight when the bot stops.
     """
+    task = asyncio.create_task(_answer(query.get_bot(), query.id, text))
+    _answers_in_flight.add(task)
+    task.add_done_callback(_answers_in_flight.discard)
+
+
+async def _answer(bot: Bot, query_id: str, text: str | None) -> None:
+    kwargs: dict[str, Any] = {"callback_query_id": query_id}
+    if text:
+        kwargs["text"] = text
     try:
-        await query.answer(text)
-    except BadRequest as exc:
+        await bot.do_api_request("answerCallbackQuery", api_kwargs=kwargs)
+    except Exception as exc:  # noqa: BLE001 - a lost spinner answer is logged, never raised
         log.info("callback answer not delivered: %s", type(exc).__name__)
+
+
+async def drain_answers(*_: object) -> None:
+    """Wait for button answers still in flight (at stop, before the request layer closes)."""
+    while _answers_in_flight:
+        await asyncio.gather(*list(_answers_in_flight), return_exceptions=True)
 
 
 async def send_html(bot: Bot, chat_id: int, text: str, markup: Markup | None = None) -> dict[str, Any] | None:
     """sendMessage with HTML parse mode and no link previews; returns the sent message as JSON."""
+    # Numbers as strings: the same bytes on the wire, without a json.dumps per parameter in PTB.
     kwargs: dict[str, Any] = {
-        "chat_id": chat_id, "text": text, "parse_mode": "HTML", "link_preview_options": {"is_disabled": True},
+        "chat_id": str(chat_id), "text": text, "parse_mode": "HTML", "link_preview_options": NO_LINK_PREVIEW,
     }  # fmt: skip
     if markup is not None:
         kwargs["reply_markup"] = markup
@@ -110,8 +136,8 @@ async def replace_or_reply(update: Update, text: str, markup: Markup | None = No
     message: MaybeInaccessibleMessage | None = query.message if query is not None else None
     if message is not None and message.is_accessible:
         kwargs: dict[str, Any] = {
-            "chat_id": message.chat.id, "message_id": message.message_id, "text": text,
-            "parse_mode": "HTML", "link_preview_options": {"is_disabled": True},
+            "chat_id": str(message.chat.id), "message_id": str(message.message_id), "text": text,
+            "parse_mode": "HTML", "link_preview_options": NO_LINK_PREVIEW,
         }  # fmt: skip
         if markup is not None:
             kwargs["reply_markup"] = markup
