@@ -92,7 +92,8 @@ async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     svc = services(context)
     await svc.repo.erase_user(user.id)
-    svc.progress_cache.clear()  # parsed preparations held in memory go too
+    svc.progress_cache.clear()  # parsed preparations held in memory go too,
+    svc.glossary.forget_questions()  # and the recent questions (their texts)
     if update.callback_query:
         await answer_query(update.callback_query)
     await replace_or_reply(update, _("Alles is gewist. Met /start begint u opnieuw."))

@@ -6,7 +6,7 @@ what a parent would see in Telegram.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.glossary.language import detect_language
@@ -14,6 +14,7 @@ from bot.glossary.search import GlossaryIndex, Match
 from bot.glossary.terms import Term, load_glossary
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE
+from bot.storage.cache import LRU
 
 DOMAIN = "glossary"
 
@@ -43,7 +44,6 @@ class GlossaryAnswer:
     suggestions: tuple[str, ...] = ()  # term keys for "did you mean"
     also_english: TermText | None = None  # "Dutch with English" when no language is known
     reviewed: bool = True
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 class Glossary:
@@ -54,6 +54,10 @@ class Glossary:
         self.catalogs = catalogs
         self.index = GlossaryIndex(terms, self._translate)
         self._texts: dict[tuple[str, str], TermText] = {}  # immutable once catalogs are loaded
+        #: Recent questions and their answers. Parents ask the same few words ("tlv", "wat is
+        #: een opp") again and again; matching and language detection cost ~0.1 ms each time.
+        #: In memory only, bounded, and emptied by ``forget_questions`` when a user erases their data.
+        self._answers: LRU[tuple[str, str | None], GlossaryAnswer] = LRU(4_096)
 
     @classmethod
     def load(cls, folder: Path, catalogs: Catalogs) -> Glossary:
@@ -96,6 +100,18 @@ class Glossary:
 
     def ask(self, query: str, user_language: str | None) -> GlossaryAnswer:
         """Answer one question. ``user_language`` is the chosen or negotiated language, or None."""
+        cached = self._answers.get((query, user_language))
+        if isinstance(cached, GlossaryAnswer):
+            return cached
+        answer = self._answer(query, user_language)
+        self._answers.put((query, user_language), answer)
+        return answer
+
+    def forget_questions(self) -> None:
+        """Drop the remembered questions (a user erased their data; we cannot tell whose these are)."""
+        self._answers.clear()
+
+    def _answer(self, query: str, user_language: str | None) -> GlossaryAnswer:
         result = self.index.lookup(query)
         language = self.answer_language(query, result.best, user_language)
         english_too = language is None

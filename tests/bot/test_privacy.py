@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sqlite3
+import types
 from pathlib import Path
 
 import pytest
@@ -97,3 +99,37 @@ async def test_long_unmatched_questions_are_counted_without_their_text(tmp_path:
     questions = [q for _lang, q, _count in unmatched]
     assert "xyzzyplof" in questions
     assert not any("ahmed" in q.lower() for q in questions)
+
+
+def _texts_reachable_from(root: object) -> list[str]:
+    """Every string the object graph under ``root`` holds (modules, classes and functions not followed)."""
+    seen: set[int] = set()
+    found: list[str] = []
+    todo = [root]
+    while todo:
+        obj = todo.pop()
+        if id(obj) in seen or isinstance(obj, type | types.ModuleType | types.FunctionType):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, str):
+            found.append(obj)
+            continue
+        todo.extend(gc.get_referents(obj))
+    return found
+
+
+async def test_erase_also_empties_what_the_bot_remembers_in_memory(tmp_path: Path) -> None:
+    """Caches that speed up answers (parsed preparations, recent questions) forget an erased user too."""
+    bot = build_harness(make_settings(tmp_path))
+    await bot.start()
+    try:
+        svc = bot.app.bot_data["services"]
+        await finish_preparation(bot, TEACHER, "zorgen_delen", meeting="over 3 dagen 15:00", answer=SECRET)
+        await bot.send(TEACHER, f"wat is een opp {SECRET}")  # a stray text goes to the glossary
+        assert any(SECRET in text for text in _texts_reachable_from(svc))  # the test can see them
+
+        await bot.send(TEACHER, "/wis")
+        await bot.press(TEACHER, "p:erase!")
+        assert not any(SECRET in text for text in _texts_reachable_from(svc))
+    finally:
+        await bot.stop()
