@@ -7,6 +7,7 @@ bot behaves the same everywhere. Only the transport differs (``request``).
 
 from __future__ import annotations
 
+import gc
 import logging
 from datetime import timedelta
 
@@ -172,6 +173,9 @@ async def start_services(app: Application) -> None:  # type: ignore[type-arg]
     await purge(svc)  # ends by loading the caches (Repository.warm_up)
     await register_commands(app)
     await reschedule_all(app)
+    # Scripts, glossary index, catalogs and warm caches live as long as the bot: take them out of
+    # the garbage collector's full scans. Each full scan paused every user for ~40 ms (measured).
+    gc.freeze()
     if app.job_queue is not None:
         app.job_queue.run_repeating(_daily_purge, interval=timedelta(hours=24), first=timedelta(hours=1))
         app.job_queue.run_repeating(_flush_counts, interval=timedelta(seconds=30), first=timedelta(seconds=30))
@@ -180,6 +184,7 @@ async def start_services(app: Application) -> None:  # type: ignore[type-arg]
 async def stop_services(app: Application) -> None:  # type: ignore[type-arg]
     svc: Services = app.bot_data["services"]
     await drain_answers()  # button answers still in flight (run_polling drains them in post_stop)
+    gc.unfreeze()  # what start_services froze may be collected again (tests start many bots in one process)
     await svc.repo.flush_counts()
     await svc.db.close()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -133,8 +134,13 @@ def parse_moment(text: str, now: dt.datetime, *, time: TimeMode = "optional", al
     return moment.isoformat()
 
 
+@lru_cache(maxsize=2048)
 def format_moment(iso: str, language: str = "nl") -> str:
-    """Show a stored moment to a person: "vrijdag 12 maart 2027, 15:00" (in their language)."""
+    """Show a stored moment to a person: "vrijdag 12 maart 2027, 15:00" (in their language).
+
+    Remembered: every screen after a date question shows it again, and Babel's formatting
+    is among the slower steps of an update.
+    """
     locale = language.replace("-", "_")
     if "T" not in iso:
         return format_date(dt.date.fromisoformat(iso), format="full", locale=locale)

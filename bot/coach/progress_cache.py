@@ -5,7 +5,8 @@ Every screen needs the teacher's current Progress. Parsing the JSON and
 edited since is handled) is not free, and the same stored state always gives
 the same Progress -- so it is memoised, per loaded script, in the application's
 Services. A handler that has just stored a new state puts its Progress in
-too, so the next update does not parse what it already has. ``/wis`` clears it, so an erased teacher's answers do not linger in memory.
+too, so the next update does not parse what it already has. ``/wis`` clears
+it, so an erased teacher's answers do not linger in memory.
 """
 
 from __future__ import annotations

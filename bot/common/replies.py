@@ -96,7 +96,7 @@ async def _answer(bot: Bot, query_id: str, text: str | None) -> None:
         kwargs["text"] = text
     try:
         await bot.do_api_request("answerCallbackQuery", api_kwargs=kwargs)
-    except Exception as exc:  # noqa: BLE001 - a lost spinner answer is logged, never raised
+    except Exception as exc:  # a lost spinner answer is logged, never raised
         log.info("callback answer not delivered: %s", type(exc).__name__)
 
 

@@ -8,7 +8,7 @@ negotiated with Babel -> Dutch.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale, negotiate_locale
 
@@ -45,8 +45,12 @@ def language_name(language: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+@lru_cache(maxsize=512)
 def negotiate(language_code: str | None, available: tuple[str, ...] = PARENT_LANGUAGES) -> str | None:
-    """Match Telegram's language_code against our languages with Babel; None if nothing fits."""
+    """Match Telegram's language_code against our languages with Babel; None if nothing fits.
+
+    Asked on every update; the answer for a code never changes, so it is remembered.
+    """
     if not language_code:
         return None
     code = language_code.strip().lower().replace("_", "-")

@@ -496,7 +496,7 @@ class Repository:
             # The write-ahead log still holds the old pages until a checkpoint: fold it in and empty it.
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
-        await self._db.run(work)
+        await self._db.run(work, alone=True)  # a checkpoint cannot run inside a batch's transaction
         self._users.pop(user_id)
         self._drafts.pop(user_id)
         self._preparations.clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,52 @@ async def test_finishing_a_form_is_all_or_nothing_and_happens_once(db: Database)
     assert await repo.finish_form(9, 101, write_again) == (False, None)  # the same update, redelivered
     assert len(await store.for_teacher(9)) == 1
     assert await repo.get_draft(9) is None
+
+
+async def test_units_that_wait_together_are_committed_together_and_each_gets_its_own_result(db: Database) -> None:
+    """Group commit: fewer transactions than units, every caller its own answer, all durable on return."""
+    await db.run(lambda conn: conn.execute("CREATE TABLE notes (n INTEGER PRIMARY KEY)"))
+    batches_before, units_before = db.batches, db.units
+
+    def insert(n: int) -> Callable[[sqlite3.Connection], int]:
+        def work(conn: sqlite3.Connection) -> int:
+            with transaction(conn):
+                conn.execute("INSERT INTO notes VALUES (?)", (n,))
+                return int(conn.execute("SELECT COUNT(*) FROM notes").fetchone()[0])
+
+        return work
+
+    counts = await asyncio.gather(*(db.run(insert(n)) for n in range(100)))
+    assert sorted(counts) == list(range(1, 101))  # in order, each saw the ones before it
+    assert db.units - units_before == 100 and db.batches - batches_before < 100
+    with sqlite3.connect(db.path) as other:  # another connection: committed, not just written
+        assert other.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == 100
+
+
+async def test_a_failing_unit_in_a_batch_loses_only_its_own_writes(db: Database) -> None:
+    await db.run(lambda conn: conn.execute("CREATE TABLE notes (n INTEGER PRIMARY KEY)"))
+
+    def insert(n: int) -> Callable[[sqlite3.Connection], None]:
+        def work(conn: sqlite3.Connection) -> None:
+            with transaction(conn):
+                conn.execute("INSERT INTO notes VALUES (?)", (n,))
+                if n == 13:
+                    raise ValueError("unlucky")
+
+        return work
+
+    results = await asyncio.gather(*(db.run(insert(n)) for n in range(30)), return_exceptions=True)
+    assert [i for i, r in enumerate(results) if isinstance(r, ValueError)] == [13]
+    stored = await db.run(lambda conn: [row[0] for row in conn.execute("SELECT n FROM notes ORDER BY n")])
+    assert stored == [n for n in range(30) if n != 13]
+
+
+async def test_work_that_must_run_alone_runs_outside_any_transaction(db: Database) -> None:
+    """E.g. a WAL checkpoint (erase): queued behind other units, it still gets a connection of its own."""
+
+    def in_transaction(conn: sqlite3.Connection) -> bool:
+        return conn.in_transaction
+
+    others = [db.run(in_transaction) for _ in range(10)]
+    results = await asyncio.gather(*others, db.run(in_transaction, alone=True))
+    assert results[-1] is False and any(results[:-1])  # the others did share a transaction
