@@ -33,6 +33,9 @@ class Services:
     reminders: ReminderStore
     #: Parsed preparation states (bot/coach/progress_cache.py), keyed by (script id, stored JSON).
     progress_cache: LRU[tuple[str, str], Progress] = field(default_factory=lambda: LRU(1_000))
+    #: Rendered glossary answers (text, encoded keyboard) by what they show (bot/glossary/handlers.py).
+    #: Content only, no question text: nothing personal to erase.
+    answer_screens: LRU[tuple[object, ...], tuple[str, str]] = field(default_factory=lambda: LRU(2_000))
 
 
 def services(context: CallbackContext) -> Services:  # type: ignore[type-arg]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import logging
 import warnings
 from collections.abc import Sequence
@@ -32,8 +33,9 @@ warnings.filterwarnings(
 )
 
 ButtonRow = Sequence[tuple[str, str]]
-#: An inline keyboard as the Bot API takes it: ``{"inline_keyboard": [[{"text", "callback_data"}]]}``.
-Markup = dict[str, Any]
+#: An inline keyboard as the Bot API takes it: ``{"inline_keyboard": [[{"text", "callback_data"}]]}``,
+#: or that already encoded as JSON (``encode_markup``) for a keyboard that is sent again and again.
+Markup = dict[str, Any] | str
 log = logging.getLogger(__name__)
 #: Button answers sent but not yet confirmed (strong references: asyncio keeps only weak ones).
 _answers_in_flight: set[asyncio.Task[None]] = set()
@@ -61,7 +63,7 @@ def italic(text: object) -> str:
     return f"<i>{esc(text)}</i>"
 
 
-def keyboard(rows: Sequence[ButtonRow]) -> Markup:
+def keyboard(rows: Sequence[ButtonRow]) -> dict[str, Any]:
     """Build an inline keyboard from rows of (label, callback data); empty rows are left out."""
     built = []
     for row in rows:
@@ -73,6 +75,11 @@ def keyboard(rows: Sequence[ButtonRow]) -> Markup:
         if buttons:
             built.append(buttons)
     return {"inline_keyboard": built}
+
+
+def encode_markup(markup: dict[str, Any]) -> str:
+    """A keyboard as the JSON Telegram receives (PTB sends a string parameter as it is)."""
+    return json.dumps(markup)
 
 
 async def answer_query(query: CallbackQuery, text: str | None = None) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from bot.common.replies import answer_query, esc, keyboard, replace_or_reply, reply
+from bot.common.replies import answer_query, encode_markup, esc, keyboard, replace_or_reply, reply
 from bot.glossary import render
 from bot.glossary.normalize import normalize
 from bot.glossary.service import Glossary, GlossaryAnswer
 from bot.i18n import T_, _, current_language, using_language
 from bot.i18n.locales import PARENT_LANGUAGES, negotiate
-from bot.services import services
+from bot.services import Services, services
+from bot.storage.cache import LRU
 
 #: Longest question we look at; a parent's question is a line, not a letter.
 MAX_QUESTION = 300
@@ -58,16 +59,33 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def send_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: GlossaryAnswer) -> None:
-    glossary = services(context).glossary
+    text, markup = answer_screen(services(context), answer)
+    await reply(update, text, markup)
+
+
+def answer_screen(svc: Services, answer: GlossaryAnswer) -> tuple[str, str]:
+    """The message for an answer: its HTML and its keyboard (encoded), built once per kind of answer.
+
+    Parents ask the same few words; the screen depends only on the term, the language
+    and the review note, never on the question's wording, so it is reused.
+    """
+    shown = (answer.language, answer.term, answer.also_english, answer.suggestions, answer.reviewed)
+    cached = svc.answer_screens.get(shown)
+    if cached is not LRU.MISSING:
+        return cached  # type: ignore[return-value]
+    glossary = svc.glossary
     if answer.term is None:
         names = _names(glossary, answer.suggestions, answer.language)
         rows = [[(name, f"g:t:{key}:{answer.language}")] for key, name in names]
         with using_language(answer.language):
             rows.append([(_("🤝 Wie kan mij helpen?"), "g:help")])
-        await reply(update, esc(render.not_found_text(answer, [n for _k, n in names])), keyboard(rows))
-        return
-    related = _names(glossary, answer.term.related, answer.language)
-    await reply(update, render.html_first(answer), keyboard(render.term_buttons(answer.term, related)))
+        text = esc(render.not_found_text(answer, [n for _k, n in names]))
+    else:
+        related = _names(glossary, answer.term.related, answer.language)
+        text, rows = render.html_first(answer), render.term_buttons(answer.term, related)
+    screen = (text, encode_markup(keyboard(rows)))
+    svc.answer_screens.put(shown, screen)
+    return screen
 
 
 async def show_term_from_link(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str) -> None:
