@@ -13,14 +13,12 @@ from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from telegram import BotCommand, LinkPreviewOptions, Update
-from telegram.constants import ParseMode
+from telegram import BotCommand, Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
-    Defaults,
     MessageHandler,
     TypeHandler,
     filters,
@@ -115,7 +113,8 @@ def build_application(
     builder = (
         Application.builder()
         .token(settings.token or OFFLINE_TOKEN)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        # No tg.ext.Defaults: every message goes out through bot/common/replies.py, which sets HTML and
+        # "no link preview" itself; with Defaults, PTB inspects every parameter of every request for them.
         .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
         .post_init(start_services)
         .post_stop(drain_answers)

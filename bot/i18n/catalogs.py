@@ -57,6 +57,10 @@ def parse_review(header_comment: str) -> ReviewStatus:
     return ReviewStatus(value.lower().startswith("yes"), value)
 
 
+#: Dutch, the source language, has no catalog: its texts are returned as written.
+_UNTRANSLATED = gettext.NullTranslations()
+
+
 class Catalogs:
     """All compiled translations, by language and domain."""
 
@@ -107,7 +111,7 @@ class Catalogs:
 
     def translation(self, language: str, domain: str) -> gettext.NullTranslations:
         """The translation for one language and domain; the Dutch source when there is none."""
-        return self._translations.get((language, domain)) or gettext.NullTranslations()
+        return self._translations.get((language, domain)) or _UNTRANSLATED
 
     def gettext(self, language: str, domain: str, message: str) -> str:
         return self.translation(language, domain).gettext(message)
