@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.coach.dates import format_moment
 from bot.coach.flow import Answer, Answers
-from bot.coach.model import CARD_SECTIONS, DateStep, MultiStep, Script, TextStep, TipStep
+from bot.coach.model import CARD_SECTIONS, DateStep, MultiStep, Script, TextStep, choices_of, tip_of
 
 __all__ = ["Card", "Line", "Section", "build_card", "display_answer"]
 
@@ -72,9 +72,10 @@ def display_answer(script: Script, step_id: str, answer: Answer, translate: Tran
     step = script.step(step_id)
     if isinstance(step, DateStep) and isinstance(answer, str):
         return format_moment(answer, language)
-    if isinstance(step, TextStep) or not hasattr(step, "choices"):
+    choices = choices_of(step)
+    if isinstance(step, TextStep) or not choices:
         return answer if isinstance(answer, str) else ", ".join(answer)
-    labels = {option.value: option.label for option in step.choices()}
+    labels = {option.value: option.label for option in choices}
     values = (answer,) if isinstance(answer, str) else answer
     return ", ".join(translate(labels.get(value, value)) for value in values)
 
@@ -99,7 +100,7 @@ def build_card(
                     terms.extend(_values(answers[answer_id]))
         for tip_id in template.tips:
             step = script.step(tip_id)
-            tip = step.tip if isinstance(step, TipStep) else getattr(step, "tip", None)
+            tip = tip_of(step)
             if tip_id in on_path and tip is not None and tip.short:
                 lines.append(Line(translate(tip.short)))
         lines.extend(Line(translate(text)) for text in template.lines)
@@ -121,7 +122,7 @@ def _answer_lines(script: Script, step_id: str, answer: Answer, translate: Trans
         return [Line(answer, from_user=True)]
     if isinstance(step, DateStep) and isinstance(answer, str):
         return [Line(format_moment(answer, language))]
-    choices = step.choices() if hasattr(step, "choices") else ()
+    choices = choices_of(step)
     by_value = {option.value: option for option in choices}
     lines = []
     for value in _values(answer):

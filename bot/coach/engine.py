@@ -36,6 +36,9 @@ from bot.coach.model import (
     TextStep,
     TipStep,
     YesNoStep,
+    choices_of,
+    is_optional,
+    tip_of,
 )
 from bot.coach.progress import DONE, REVIEW, Progress
 from bot.coach.view import ReviewItem, Segment, StepView
@@ -174,7 +177,7 @@ def confirm(script: Script, progress: Progress) -> Progress:
 def skip(script: Script, progress: Progress) -> Progress:
     """Leave an optional question unanswered."""
     step = _current(script, progress)
-    if not getattr(step, "optional", False):
+    if not is_optional(step):
         raise InvalidAction("not_optional")
     return _answered(script, progress, None)
 
@@ -263,9 +266,9 @@ def view(script: Script, progress: Progress, translate: Translate = _same, langu
             position=len(progress.history),
         )
     step = _current(script, progress)
-    tip = step.tip if isinstance(step, TipStep) else getattr(step, "tip", None)
+    tip = tip_of(step)
     show_tip = tip is not None and not isinstance(step, TipStep)
-    options = tuple((option.value, translate(option.label)) for option in getattr(step, "choices", tuple)())
+    options = tuple((option.value, translate(option.label)) for option in choices_of(step))
     stored = progress.answers.get(step.id)
     selected = progress.pending if isinstance(step, MultiStep) else _values(stored)
     return StepView(
@@ -277,7 +280,7 @@ def view(script: Script, progress: Progress, translate: Translate = _same, langu
         selected=selected,
         current=_display(script, progress, step.id, translate, language) if step.id in progress.answers else None,
         can_back=bool(progress.history) or progress.editing is not None,
-        can_skip=bool(getattr(step, "optional", False)),
+        can_skip=is_optional(step),
         can_confirm=isinstance(step, MultiStep) or not step.is_question,
         tip=_plain(_fill(script, progress, tip.text, translate, language)) if show_tip and tip else None,
         tip_source=tip.source if tip else None,
@@ -358,7 +361,7 @@ def _still_fits(script: Script, step_id: str, value: Answer) -> bool:
         return False
     step = script.step(step_id)
     if value is None:
-        return bool(getattr(step, "optional", False))
+        return is_optional(step)
     if isinstance(step, TextStep | DateStep):
         return isinstance(value, str)
     if isinstance(step, ChoiceStep | YesNoStep):

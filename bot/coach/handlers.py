@@ -17,7 +17,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot.coach import engine
 from bot.coach.engine import EngineError, Progress, StaleAction
 from bot.coach.flow import Action
-from bot.coach.model import Script
+from bot.coach.model import Script, choices_of
 from bot.coach.progress_cache import load_progress, remember_progress
 from bot.coach.screens import card_html, card_plain, done_buttons, reflection_html, review_screen, step_screen
 from bot.coach.texts import engine_error_text
@@ -240,7 +240,7 @@ async def take_text_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await show_progress(update, context, record, progress, note=T_("Gebruik de knoppen onder de vraag."))
         return True
     value = message.text
-    options = step.choices() if hasattr(step, "choices") else ()
+    options = choices_of(step)
     if options:  # typed label or value of a button
         folded = value.strip().casefold()
         translate = _translate(services(context))

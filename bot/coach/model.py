@@ -38,6 +38,9 @@ __all__ = [
     "TipStep",
     "YesNoLabel",
     "YesNoStep",
+    "choices_of",
+    "is_optional",
+    "tip_of",
 ]
 
 #: The source documents a tip may rest on (``shared/seeds``). Kept here, not read at run time:
@@ -254,6 +257,26 @@ class DateStep(_Question):
     kind: Literal["date"]
     time: Literal["required", "optional", "none"] = "optional"
     allow_past: bool = False
+
+
+def choices_of(step: _Step) -> tuple[Option, ...]:
+    """The buttons of a step: none for text, date, message and tip steps.
+
+    (Helpers instead of ``getattr(step, "choices", ...)``: a missing attribute on a
+    pydantic model goes through its slow ``__getattr__`` and an exception, on every screen.)
+    """
+    return step.choices() if isinstance(step, ChoiceStep | MultiStep | YesNoStep) else ()
+
+
+def tip_of(step: _Step) -> Tip | None:
+    """The advice that goes with a step: a tip step's own text, or a question's ``tip``."""
+    if isinstance(step, TipStep):
+        return step.tip
+    return step.tip if isinstance(step, _Question) else None
+
+
+def is_optional(step: _Step) -> bool:
+    return isinstance(step, _Question) and step.optional
 
 
 Step = Annotated[
