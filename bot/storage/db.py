@@ -111,6 +111,8 @@ class Database:
     async def run(self, work: Callable[[sqlite3.Connection], T], *, alone: bool = False) -> T:
         """Run ``work(connection)`` on the database thread and return its result once committed.
 
+        ``work`` must only touch the connection (no other side effects): when another unit
+        of its batch fails, the batch is rolled back and ``work`` runs a second time.
         ``alone``: never batch it with other units (for work that must run outside a
         transaction, such as a WAL checkpoint or a PRAGMA that changes the connection).
         """
