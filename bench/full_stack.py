@@ -128,6 +128,15 @@ def update(
                                                 "from": person, "text": text, "entities": entities}}  # fmt: skip
 
 
+@dataclass
+class Run:
+    """One benchmark run: throughput, every update's latency, and the latencies by role."""
+
+    rate: float
+    latencies: list[float]
+    by_role: dict[str, list[float]]
+
+
 class Driver:
     """Simulated users: each sends an update, waits for the reply, decides the next one."""
 
@@ -135,14 +144,16 @@ class Driver:
         self.app, self.api = app, api
         self.next_id = int(time.time() * 1000)
         self.latencies: list[float] = []
+        self.by_role: dict[str, list[float]] = {"teacher": [], "parent": []}
 
-    async def send(self, raw: dict[str, Any], user: int) -> dict[str, Any]:
+    async def send(self, raw: dict[str, Any], user: int, role: str = "parent") -> dict[str, Any]:
         waiter: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self.api.waiters[user] = waiter
         started = time.perf_counter()
         await self.app.update_queue.put(Update.de_json(raw, self.app.bot))
         reply = await asyncio.wait_for(waiter, 30)
         self.latencies.append(time.perf_counter() - started)
+        self.by_role[role].append(self.latencies[-1])
         return reply
 
     def new_id(self) -> int:
@@ -154,7 +165,7 @@ class Driver:
             await self.send(update(self.new_id(), user, rng.choice(QUESTIONS)), user)
 
     async def teacher(self, user: int, rng: random.Random) -> None:
-        reply = await self.send(update(self.new_id(), user, "/voorbereiden"), user)
+        reply = await self.send(update(self.new_id(), user, "/voorbereiden"), user, "teacher")
         for _ in range(UPDATES_PER_USER - 1):
             datas = [
                 b["callback_data"] for row in (reply.get("reply_markup") or {}).get("inline_keyboard", []) for b in row
@@ -171,9 +182,9 @@ class Driver:
                 raw = update(self.new_id(), user, "over 5 dagen 10:00")
             else:
                 raw = update(self.new_id(), user, f"Een antwoord van leraar {user} met wat meer woorden erin.")
-            reply = await self.send(raw, user)
+            reply = await self.send(raw, user, "teacher")
 
-    async def run(self, users: int, mixed: bool) -> tuple[float, list[float]]:
+    async def run(self, users: int, mixed: bool) -> Run:
         rng = random.Random(7)
         started = time.perf_counter()
         tasks = []
@@ -183,10 +194,10 @@ class Driver:
             tasks.append(role(user, random.Random(rng.random())))
         await asyncio.gather(*tasks)
         elapsed = time.perf_counter() - started
-        return len(self.latencies) / elapsed, self.latencies
+        return Run(len(self.latencies) / elapsed, self.latencies, self.by_role)
 
 
-async def full_stack(db: Path, latency: float = 0.0, users: int = USERS) -> tuple[float, list[float]]:
+async def full_stack(db: Path, latency: float = 0.0, users: int = USERS) -> Run:
     api = BenchApi(latency=latency)
     settings = Settings(db_path=db, content_root=ROOT, token=None, flood_limit=10**9, max_concurrent_updates=256)
     app = build_application(settings, request=BenchRequest(api), rate_limited=False)
@@ -201,7 +212,7 @@ async def full_stack(db: Path, latency: float = 0.0, users: int = USERS) -> tupl
         await app.shutdown()
 
 
-async def floor(db: Path, users: int = USERS) -> tuple[float, list[float]]:
+async def floor(db: Path, users: int = USERS) -> Run:
     """A bare PTB bot: one aiosqlite insert + commit per update, then an echo."""
     api = BenchApi()
     conn = await aiosqlite.connect(db)
@@ -261,16 +272,17 @@ def pct(values: list[float], q: float) -> float:
 ROUNDS = 3
 
 
-def median_run(runs: list[tuple[float, list[float]]]) -> tuple[float, list[float]]:
+def median_run(runs: list[Run]) -> Run:
     """The run with the median throughput (its latencies come along, unmixed)."""
-    return sorted(runs, key=lambda run: run[0])[len(runs) // 2]
+    return sorted(runs, key=lambda run: run.rate)[len(runs) // 2]
 
 
-def describe(name: str, run: tuple[float, list[float]], note: str = "") -> str:
-    rate, latencies = run
-    return (
-        f"{name:6}: {rate:8.0f} updates/s  p50 {pct(latencies, 50):6.1f} ms  p99 {pct(latencies, 99):6.1f} ms  {note}"
-    )
+def describe(name: str, run: Run, note: str = "") -> str:
+    line = f"{name:6}: {run.rate:8.0f} updates/s  p50 {pct(run.latencies, 50):6.1f} ms  p99 {pct(run.latencies, 99):6.1f} ms  {note}"
+    for role, latencies in run.by_role.items():
+        if latencies and len(run.by_role) > 1 and all(run.by_role.values()):
+            line += f"\n          {role:8} p50 {pct(latencies, 50):6.1f} ms  p99 {pct(latencies, 99):6.1f} ms"
+    return line
 
 
 async def main() -> None:
@@ -282,9 +294,9 @@ async def main() -> None:
         for round_ in range(ROUNDS):
             floors.append(await floor(folder / f"floor{round_}.sqlite3"))
             fulls.append(await full_stack(folder / f"full{round_}.sqlite3"))
-            print(f"round {round_ + 1}: floor {floors[-1][0]:6.0f}/s, full {fulls[-1][0]:6.0f}/s")
+            print(f"round {round_ + 1}: floor {floors[-1].rate:6.0f}/s, full {fulls[-1].rate:6.0f}/s")
         floor_run, full_run = median_run(floors), median_run(fulls)
-        print(describe("floor", floor_run, f"(median of {ROUNDS}, {len(floor_run[1])} updates each)"))
+        print(describe("floor", floor_run, f"(median of {ROUNDS}, {len(floor_run.latencies)} updates each)"))
         print(describe("full", full_run, f"(median of {ROUNDS})"))
         rtt_run = await full_stack(folder / "rtt.sqlite3", latency=0.05)
         print(describe("rtt50", rtt_run, "(50 ms per Bot API request)"))
@@ -292,10 +304,10 @@ async def main() -> None:
         await full_stack(folder / "big.sqlite3", users=50)
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"memory: peak RSS {rss_mb:.0f} MB with 10,000 stored preparations (whole benchmark process)")
-        (floor_rate, _), (full_rate, full_lat), (rtt_rate, rtt_lat) = floor_run, full_run, rtt_run
         print(
-            f"ratio_vs_floor={full_rate / floor_rate:.2f} p99_ms={pct(full_lat, 99):.1f} updates_per_s={full_rate:.0f} "
-            f"rtt50_updates_per_s={rtt_rate:.0f} rtt50_p99_ms={pct(rtt_lat, 99):.1f} rss_mb={rss_mb:.0f}"
+            f"ratio_vs_floor={full_run.rate / floor_run.rate:.2f} p99_ms={pct(full_run.latencies, 99):.1f} "
+            f"updates_per_s={full_run.rate:.0f} rtt50_updates_per_s={rtt_run.rate:.0f} "
+            f"rtt50_p99_ms={pct(rtt_run.latencies, 99):.1f} rss_mb={rss_mb:.0f}"
         )
 
 
