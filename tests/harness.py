@@ -145,14 +145,16 @@ async def finish_preparation(
     *,
     meeting: str = "overmorgen 15:00",
     answer: str = "Een kort antwoord van de leraar.",
+    lang: str = "nl",
 ) -> Reply:
     """Walk a script through the bot as a hurried teacher would, up to the finished card.
 
     Buttons: "Verder", the first option, or the first option then "Klaar"; text
-    questions get a short answer; dates get ``meeting``. Returns the card message.
+    questions get a short answer; dates get ``meeting``. ``lang`` is the user's Telegram
+    language_code. Returns the card message.
     """
-    await bot.send(user, "/voorbereiden")
-    replies = await bot.press(user, f"c:new:{script_id}")
+    await bot.send(user, "/voorbereiden", lang=lang)
+    replies = await bot.press(user, f"c:new:{script_id}", lang=lang)
     for _ in range(80):
         last = replies[-1] if replies else bot.last_with_buttons(user)
         datas = [d for row in last.buttons for _, d in row]
@@ -163,18 +165,18 @@ async def finish_preparation(
         answers = [d for d in datas if d.startswith("c:a:")]
         toggles = [d for d in datas if d.startswith("c:t:")]
         if finish:
-            replies = await bot.press(user, finish[0], reply=last)
+            replies = await bot.press(user, finish[0], reply=last, lang=lang)
         elif toggles:
             if not any(label.startswith("✅") for label in last.labels()):
-                replies = await bot.press(user, toggles[0], reply=last)
+                replies = await bot.press(user, toggles[0], reply=last, lang=lang)
             else:
-                replies = await bot.press(user, confirm[0], reply=last)
+                replies = await bot.press(user, confirm[0], reply=last, lang=lang)
         elif answers:
-            replies = await bot.press(user, answers[0], reply=last)
+            replies = await bot.press(user, answers[0], reply=last, lang=lang)
         elif confirm:
-            replies = await bot.press(user, confirm[0], reply=last)
-        elif "Wanneer" in last.text or "datum" in last.text.lower():
-            replies = await bot.send(user, meeting)
+            replies = await bot.press(user, confirm[0], reply=last, lang=lang)
+        elif "Wanneer" in last.text or "datum" in last.text.lower() or "When " in last.text:
+            replies = await bot.send(user, meeting, lang=lang)  # dates are read in Dutch in every language
         else:
-            replies = await bot.send(user, answer)
+            replies = await bot.send(user, answer, lang=lang)
     raise AssertionError("the script did not reach its card")

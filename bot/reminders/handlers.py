@@ -135,7 +135,10 @@ async def _plan(context: ContextTypes.DEFAULT_TYPE, user_id: int, prep_id: int, 
         due = due_at(kind, meeting, follow_up)
         if due is not None and due > now:
             plans[kind] = due
-    for reminder in await services(context).reminders.plan(user_id, prep_id, plans, meeting):
+    # Telegram's language_code is known only now, while the teacher writes: keep the language with
+    # the reminders, so they arrive in it even if the teacher never chose one with /taal.
+    stored = await services(context).reminders.plan(user_id, prep_id, plans, meeting, current_language())
+    for reminder in stored:
         schedule(context.application, reminder)
 
 

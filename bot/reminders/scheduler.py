@@ -17,7 +17,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.common.replies import send_html
 from bot.i18n import using_language
-from bot.i18n.locales import SOURCE_LANGUAGE
+from bot.i18n.locales import SOURCE_LANGUAGE, TEACHER_LANGUAGES
 from bot.reminders.store import Reminder
 from bot.services import Services
 
@@ -45,6 +45,20 @@ def schedule(app: Application, reminder: Reminder) -> None:  # type: ignore[type
     app.job_queue.run_once(_fire, when=when, data=reminder.id, name=name)
 
 
+def delivery_language(chosen: str | None, planned: str | None) -> str:
+    """The language a reminder is sent in: always one the teacher coach speaks.
+
+    The teacher's explicit choice (/taal) first, then the language they were using when the
+    reminder was planned (Telegram's language_code, unknown when the reminder fires), then
+    Dutch. A parent language (say Arabic, chosen before becoming a teacher) never counts: it
+    would wrap Dutch coach texts in Arabic dates.
+    """
+    for language in (chosen, planned):
+        if language in TEACHER_LANGUAGES:
+            return language
+    return SOURCE_LANGUAGE
+
+
 async def reschedule_all(app: Application) -> None:  # type: ignore[type-arg]
     """At start: every reminder not yet delivered goes back on the JobQueue."""
     outstanding = await _services(app).reminders.outstanding()
@@ -70,7 +84,7 @@ async def deliver(app: Application, reminder_id: int) -> None:  # type: ignore[t
         return  # already sent, dropped or cancelled
     now = datetime.now(UTC)
     user = await svc.repo.get_user(reminder.user_id)
-    language = (user.language if user else None) or SOURCE_LANGUAGE
+    language = delivery_language(user.language if user else None, reminder.language)
     try:
         with using_language(language):
             if reminder.kind.before_meeting and now >= reminder.meeting_at:

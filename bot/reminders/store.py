@@ -27,16 +27,20 @@ class Reminder:
     due_at: datetime
     meeting_at: datetime
     status: str
+    #: The language the teacher was using when the reminder was planned (None: planned before
+    #: that was stored). Telegram tells it only while the teacher writes, not when the reminder fires.
+    language: str | None = None
 
 
-_COLUMNS = "id, user_id, preparation_id, kind, due_at, meeting_at, status"
+_COLUMNS = "id, user_id, preparation_id, kind, due_at, meeting_at, status, language"
 
 
 def _row(row: tuple[object, ...]) -> Reminder:
-    id_, user_id, prep_id, kind, due, meeting, status = row
+    id_, user_id, prep_id, kind, due, meeting, status, language = row
     return Reminder(
         int(id_), int(user_id), int(prep_id), ReminderKind(str(kind)),  # type: ignore[call-overload]
         datetime.fromisoformat(str(due)), datetime.fromisoformat(str(meeting)), str(status),
+        str(language) if language is not None else None,
     )  # fmt: skip
 
 
@@ -46,9 +50,18 @@ class ReminderStore:
         self._clock = clock
 
     async def plan(
-        self, user_id: int, preparation_id: int, plans: dict[ReminderKind, datetime], meeting_at: datetime
+        self,
+        user_id: int,
+        preparation_id: int,
+        plans: dict[ReminderKind, datetime],
+        meeting_at: datetime,
+        language: str | None = None,
     ) -> list[Reminder]:
-        """Set the preparation's reminders to exactly ``plans`` (others are cancelled)."""
+        """Set the preparation's reminders to exactly ``plans`` (others are cancelled).
+
+        ``language``: the one the teacher is using now, kept with each reminder for its delivery
+        (None keeps what a reminder already had).
+        """
 
         def work(conn: sqlite3.Connection) -> list[Reminder]:
             with transaction(conn):
@@ -59,12 +72,13 @@ class ReminderStore:
                 )
                 for kind, due in plans.items():
                     conn.execute(
-                        "INSERT INTO reminders (user_id, preparation_id, kind, due_at, meeting_at, status)"
-                        " VALUES (?, ?, ?, ?, ?, 'pending')"
+                        "INSERT INTO reminders (user_id, preparation_id, kind, due_at, meeting_at, status, language)"
+                        " VALUES (?, ?, ?, ?, ?, 'pending', ?)"
                         " ON CONFLICT (preparation_id, kind) DO UPDATE SET due_at = excluded.due_at,"
-                        " meeting_at = excluded.meeting_at, status = 'pending', sent_at = NULL",
+                        " meeting_at = excluded.meeting_at, status = 'pending', sent_at = NULL,"
+                        " language = COALESCE(excluded.language, reminders.language)",
                         (user_id, preparation_id, kind.value, due.astimezone(UTC).isoformat(),
-                         meeting_at.astimezone(UTC).isoformat()),
+                         meeting_at.astimezone(UTC).isoformat(), language),
                     )  # fmt: skip
                 rows = conn.execute(
                     f"SELECT {_COLUMNS} FROM reminders WHERE preparation_id = ? AND status = 'pending'",

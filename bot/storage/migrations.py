@@ -82,4 +82,9 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE preparations ADD COLUMN reflection TEXT
     """,
+    # 4: the language the teacher used when planning a reminder (Telegram's language_code is
+    #    only known while the teacher is writing, not when the reminder fires); NULL for older rows
+    """
+    ALTER TABLE reminders ADD COLUMN language TEXT
+    """,
 )

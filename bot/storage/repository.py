@@ -470,7 +470,7 @@ class Repository:
                 (user_id,),
             ).fetchall()
             reminders = conn.execute(
-                "SELECT id, preparation_id, kind, due_at, status FROM reminders WHERE user_id = ?"
+                "SELECT id, preparation_id, kind, due_at, status, language FROM reminders WHERE user_id = ?"
                 " AND status IN ('pending', 'sending') ORDER BY due_at",
                 (user_id,),
             ).fetchall()

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from bot.fakeapi.models import SentRequest
+from bot.invitations.handlers import format_when
 from bot.reminders.planning import ReminderKind, due_at
+from bot.reminders.scheduler import delivery_language
 from tests.harness import BotHarness, build_harness, finish_preparation, make_settings
 
 TEACHER = 1
@@ -116,3 +122,62 @@ def test_evening_before_stays_at_19h_local_across_daylight_saving_changes() -> N
     # one hour before is one hour of real time, even on the night of the change
     night = datetime(2027, 3, 28, 3, 30, tzinfo=amsterdam)
     assert night - due_at(ReminderKind.HOUR_BEFORE, night) == timedelta(hours=1)
+
+
+async def _due_now(bot: BotHarness, kind: ReminderKind) -> tuple[SentRequest, datetime]:
+    """Let time pass: the reminder's job on the JobQueue fires now, as it would at its due time.
+
+    Returns the message the teacher received and the meeting time it is about.
+    """
+    services = bot.app.bot_data["services"]
+    [reminder] = [r for r in await services.reminders.outstanding() if r.kind is kind]
+    assert bot.app.job_queue is not None
+    [job] = bot.app.job_queue.get_jobs_by_name(f"reminder-{reminder.id}")
+    start = len(bot.api.sent)
+    job.job.modify(next_run_time=datetime.now(UTC))  # the scheduler runs it, in its own context
+    sent = await bot.api.wait_for(lambda s: s.chat_id == TEACHER and s.method == "sendMessage", start=start, timeout=5)
+    return sent, reminder.meeting_at
+
+
+async def _switch_on_evening_before(bot: BotHarness, lang: str) -> None:
+    card = await finish_preparation(bot, TEACHER, "zorgen_delen", meeting="over 3 dagen 15:00", lang=lang)
+    menu = await bot.press(TEACHER, "m:menu:", reply=card, lang=lang)
+    await bot.press(TEACHER, "evening_before", reply=menu[-1], lang=lang)
+
+
+async def test_a_teacher_using_the_bot_in_english_gets_the_reminder_in_english(bot: BotHarness) -> None:
+    """No /taal ever: the language comes from Telegram, which is unknown when the reminder fires."""
+    await _switch_on_evening_before(bot, "en")
+    user = await bot.app.bot_data["services"].repo.get_user(TEACHER)
+    assert user is not None and user.role == "teacher" and user.language is None
+
+    sent, meeting = await _due_now(bot, ReminderKind.EVENING_BEFORE)
+    text = sent.text or ""
+    assert "Reminder: your meeting is" in text and format_when(meeting, "en") in text
+    assert "Herinnering" not in text
+
+
+@pytest.mark.parametrize("chosen_as_parent", [None, "ar"], ids=["never-chose", "chose-arabic-as-a-parent"])
+async def test_a_teacher_whose_telegram_speaks_arabic_gets_the_reminder_in_dutch(
+    bot: BotHarness, chosen_as_parent: str | None
+) -> None:
+    """Teachers are coached in Dutch or English only: never Arabic dates around Dutch coach texts."""
+    if chosen_as_parent is not None:  # used the bot as a parent first, then started preparing as a teacher
+        await bot.send(TEACHER, "/taal", lang="ar")
+        await bot.press(TEACHER, f"l:{chosen_as_parent}", lang="ar")
+    await _switch_on_evening_before(bot, "ar")
+    user = await bot.app.bot_data["services"].repo.get_user(TEACHER)
+    assert user is not None and user.role == "teacher" and user.language == chosen_as_parent
+
+    sent, meeting = await _due_now(bot, ReminderKind.EVENING_BEFORE)
+    text = sent.text or ""
+    assert "Herinnering: je gesprek is" in text and format_when(meeting, "nl") in text
+    assert not re.search("[\u0600-\u06ff]", text)  # no Arabic script anywhere
+
+
+def test_the_delivery_language_is_the_explicit_choice_then_the_planning_language_then_dutch() -> None:
+    assert delivery_language("en", "nl") == "en"  # chosen with /taal: wins
+    assert delivery_language(None, "en") == "en"  # never chosen: as when it was planned
+    assert delivery_language("ar", "en") == "en"  # a parent language is no teacher language
+    assert delivery_language("ar", "ar") == "nl"
+    assert delivery_language(None, None) == "nl"  # planned before languages were stored

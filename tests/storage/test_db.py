@@ -39,6 +39,44 @@ async def test_a_newer_database_than_the_program_is_refused(tmp_path: Path) -> N
     await database.close()
 
 
+async def test_a_database_from_before_reminder_languages_upgrades_and_keeps_its_reminders(tmp_path: Path) -> None:
+    """Version 3 (no ``reminders.language``) -> now: rows stay, old reminders have no language yet."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.reminders.planning import ReminderKind
+    from bot.reminders.store import ReminderStore
+
+    path = tmp_path / "v3.sqlite3"
+    due = datetime.now(UTC) + timedelta(days=1)
+    with sqlite3.connect(path) as conn:
+        conn.executescript(";".join(MIGRATIONS[:3]) + ";PRAGMA user_version = 3;")
+        conn.execute("INSERT INTO users (user_id, role, created_at, updated_at) VALUES (5, 'teacher', 'x', 'x')")
+        conn.execute(
+            "INSERT INTO preparations (id, user_id, script_id, state, created_at, updated_at)"
+            " VALUES (1, 5, 's', '{}', 'x', 'x')"
+        )
+        conn.execute(
+            "INSERT INTO reminders (user_id, preparation_id, kind, due_at, meeting_at) VALUES (5, 1, ?, ?, ?)",
+            (ReminderKind.HOUR_BEFORE.value, due.isoformat(), (due + timedelta(hours=1)).isoformat()),
+        )
+    database = Database(path)
+    await database.open()
+    try:
+        assert await database.run(lambda conn: conn.execute("PRAGMA user_version").fetchone()[0]) == len(MIGRATIONS)
+        reminders = ReminderStore(database)
+        [old] = await reminders.outstanding()
+        assert (old.user_id, old.kind, old.due_at, old.language) == (5, ReminderKind.HOUR_BEFORE, due, None)
+        assert (await Repository(database).export_user(5))["reminders"][0]["language"] is None
+
+        [planned] = await reminders.plan(5, 1, {ReminderKind.HOUR_BEFORE: due}, old.meeting_at, "en")
+        assert planned.id == old.id and planned.language == "en"
+        [kept] = await reminders.plan(5, 1, {ReminderKind.HOUR_BEFORE: due}, old.meeting_at)  # no language given
+        assert kept.language == "en"
+        assert (await Repository(database).export_user(5))["reminders"][0]["language"] == "en"
+    finally:
+        await database.close()
+
+
 async def test_concurrent_units_of_work_do_not_interleave(db: Database) -> None:
     """Each run() is one function on aiosqlite's thread: a read-modify-write cannot be interrupted."""
     await db.run(lambda conn: conn.execute("CREATE TABLE counter (n INTEGER)"))
