@@ -19,6 +19,14 @@ the first that finds something:
    also a term ("or", "so", "po") only counts in capitals ("OR") or alone.
    Chinese runs are searched for Chinese forms inside them (no spaces);
    short Cyrillic abbreviations are transliterated ("ТЛВ" -> "tlv").
+   Spelled-out letters stay together, also where a letter is a function
+   word: "ما هو في ام بي او" is vmbo, not mbo (Arabic "في" is "in" and
+   the letter v), while "opp في المدرسة" drops the "in". A function word
+   read as a letter right after a content word may be either ("ابني في ام
+   بي او": "my son in mbo" or "my son vmbo"), so the term it starts does
+   not hide the term without it: "did you mean vmbo, mbo". Arabic ڤ counts
+   as ف (most keyboards have no ڤ), but only after the words are read, so
+   "ڤي" is always the letter v.
 3. **Typos.** Words of 4+ letters (and runs of up to two words, and the whole
    remainder) are compared with forms of 5+ letters by ``fuzz.ratio``.
    Abbreviations are never compared fuzzily: "mbo" must not become "vmbo"
@@ -34,6 +42,7 @@ Scores are 0-100: 100 for the whole remainder, 96 for an exact part, the
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -90,6 +99,22 @@ _CYRILLIC_TO_LATIN: dict[str, tuple[str, ...]] = {
     "э": ("e",), "ю": ("ju",), "я": ("ja",),
 }  # fmt: skip
 _MAX_TRANSLITERATED = 5
+
+#: Latin letters as Arabic and Persian parents spell them out, normalized ("ڤي إم بي أو" is vmbo,
+#: "تی ال فی" is tlv). Three are also function words -- "في" (in), "ال" (the), "و" (and) -- and
+#: count as letters only next to another letter (``GlossaryIndex._spelled_out``).
+_ARABIC_LETTER_NAMES = frozenset(
+    normalize(name)
+    for name in (
+        "اي", "ايه", "إيه", "آي", "إي", "بي", "پي", "سي", "سه", "دي", "ده", "إف", "اف", "جي", "خي", "گي",
+        "إتش", "اتش", "اچ", "ها", "هاء", "جاي", "يي", "كي", "كا", "كاي", "إل", "ال", "إم", "ام", "إن",
+        "ان", "أو", "او", "كيو", "آر", "ار", "إر", "إس", "اس", "تي", "يو", "في", "ڤي", "وي", "و",
+        "دبليو", "إكس", "اكس", "ايكس", "واي", "زد", "زي", "زت",
+    )
+)  # fmt: skip
+#: Applied after the words are read (``_fold_v``): "ڤي" is the letter, "في" may be the word "in".
+_V_TO_F = str.maketrans({"\u06a4": "\u0641", "\u06a5": "\u0641"})  # ڤ ڥ -> ف
+_HAS_V = re.compile("[\u06a4\u06a5]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +180,7 @@ class _Hit(NamedTuple):
     start: int  # span of words in the question (exact matches)
     end: int
     piece: str  # the compact text that matched
+    loose: bool = False  # starts with a function word that may not be a letter ("ابني في ام بي او")
 
 
 def _min_len(table: Mapping[str, int], script: str) -> int:
@@ -167,6 +193,18 @@ def _strip_han(token: str) -> list[str]:
         if phrase in token:
             token = token.replace(phrase, " ")
     return token.split()
+
+
+def _is_letter(word: str) -> bool:
+    """A single letter, or a Latin letter spelled out in Arabic script ("في", "ام")."""
+    return len(word) == 1 or word in _ARABIC_LETTER_NAMES
+
+
+def _fold_v(tokens: list[_Token]) -> list[_Token]:
+    """Arabic ڤ as ف, once the words are read: "ڤي ام بي او" and "في ام بي او" are the same key."""
+    if not any(_HAS_V.search(token.text) for token in tokens):
+        return tokens
+    return [token._replace(text=token.text.translate(_V_TO_F)) for token in tokens]
 
 
 def _tokens(text: str, *, split_apostrophes: bool) -> list[_Token]:
@@ -233,7 +271,7 @@ class GlossaryIndex:
             words = [token.text for token in _tokens(form, split_apostrophes=split)]
             keys.append("".join(words))
             keys.append("".join(words[i] for i in self._content(words)))
-        return [key for key in dict.fromkeys(keys) if key]
+        return [key.translate(_V_TO_F) for key in dict.fromkeys(keys) if key]
 
     def _build_exact(self, forms: list[_Form]) -> dict[str, tuple[_Entry, ...]]:
         """Compact form -> the terms it names.
@@ -281,15 +319,24 @@ class GlossaryIndex:
         """The term ``query`` means; never raises, stays bounded for any input (see MAX_QUERY_CHARS)."""
         text = query[:MAX_QUERY_CHARS]
         variants = [False, True] if any(char in text for char in APOSTROPHES) else [False]
-        analysed = [_tokens(text, split_apostrophes=split) for split in variants]
-        contents = [[tokens[i] for i in self._content([t.text for t in tokens])] or tokens for tokens in analysed]
+        analysed: list[list[_Token]] = []
+        contents: list[list[_Token]] = []
+        looses: list[frozenset[int]] = []
+        for split in variants:
+            tokens = _tokens(text, split_apostrophes=split)
+            words = [token.text for token in tokens]
+            kept = self._content(words)
+            looses.append(self._loose_letters(words, kept))
+            tokens = _fold_v(tokens)
+            analysed.append(tokens)
+            contents.append([tokens[i] for i in kept] or tokens)
         remainder = " ".join(token.text for token in contents[0])
 
         hits: list[_Hit] = []
-        for tokens, content in zip(analysed, contents, strict=True):
-            found = self._exact_hits(tokens, content)
+        for tokens, content, loose in zip(analysed, contents, looses, strict=True):
+            found = self._exact_hits(tokens, content, loose)
             if found and not any(hit.whole for hit in found):
-                found.extend(self._extended_typo_hits(content, found))
+                found.extend(self._extended_typo_hits(content, found, loose))
             hits.extend(found)
         if hits:
             return self._exact_result(remainder, hits)
@@ -314,13 +361,28 @@ class GlossaryIndex:
 
     @staticmethod
     def _spelled_out(words: list[str], index: int) -> bool:
-        """A single letter next to another single letter spells an abbreviation ("o p p", "h a v o"):
-        not the Portuguese "o" or the Polish "w" to be stripped."""
-        if len(words[index]) != 1:
+        """A letter next to another letter spells an abbreviation ("o p p", "h a v o", "في ام بي او"):
+        not the Portuguese "o", the Polish "w" or the Arabic "في" (in) to be stripped."""
+        if not _is_letter(words[index]):
             return False
-        return any(0 <= other < len(words) and len(words[other]) == 1 for other in (index - 1, index + 1))
+        return any(0 <= other < len(words) and _is_letter(words[other]) for other in (index - 1, index + 1))
 
-    def _exact_hits(self, tokens: list[_Token], content: list[_Token]) -> list[_Hit]:
+    def _loose_letters(self, words: list[str], kept: list[int]) -> frozenset[int]:
+        """Positions in the remainder of function words kept as letters right after a content word.
+
+        "ابني في ام بي او" is "my son in mbo" as much as "my son vmbo": a term
+        found from such a word on must not hide the term found without it.
+        After a stripped question phrase ("ما هو في ام بي او") or another
+        letter ("إس وي في") the word is a letter.
+        """
+        loose: list[int] = []
+        for position in range(1, len(kept)):
+            index = kept[position]
+            if words[index] in self._stopwords and kept[position - 1] == index - 1 and not _is_letter(words[index - 1]):
+                loose.append(position)
+        return frozenset(loose)
+
+    def _exact_hits(self, tokens: list[_Token], content: list[_Token], loose: frozenset[int]) -> list[_Hit]:
         words = [token.text for token in content]
         for whole in ("".join(words), "".join(token.text for token in tokens)):
             if whole in self._exact:
@@ -334,7 +396,9 @@ class GlossaryIndex:
                     continue
                 if size == 1 and len(words) > 1 and piece in self._weak and not content[start].capitals:
                     continue
-                hits.extend(_Hit(entry, PART_SCORE, False, start, start + size, piece) for entry in entries)
+                hits.extend(
+                    _Hit(entry, PART_SCORE, False, start, start + size, piece, start in loose) for entry in entries
+                )
         hits.extend(self._han_hits(words))
         if not hits:
             hits.extend(self._transliterated_hits(content))
@@ -370,7 +434,7 @@ class GlossaryIndex:
                         hits.append(_Hit(entry, score, alone, position, position + 1, latin))
         return hits
 
-    def _extended_typo_hits(self, content: list[_Token], hits: list[_Hit]) -> list[_Hit]:
+    def _extended_typo_hits(self, content: list[_Token], hits: list[_Hit], loose: frozenset[int]) -> list[_Hit]:
         """Confident typo matches of a longer run around an exact part, which then outrank that part.
 
         "mijn kind heeft een gemeeenschappelijke mr" holds "mr" exactly, but
@@ -389,20 +453,22 @@ class GlossaryIndex:
             piece = "".join(words[start:end])
             whole = start == 0 and end == len(words)
             for hit in self._fuzzy_piece_hits(piece, CONFIDENT_SCORE, whole=whole):
-                extended.append(hit._replace(start=start, end=end))
+                extended.append(hit._replace(start=start, end=end, loose=start in loose))
         return extended
 
     def _exact_result(self, remainder: str, hits: list[_Hit]) -> SearchResult:
         """One term found -> confident; several (or one form of several terms) -> "did you mean".
 
         A match covering more of the question comes first and silences other
-        terms' matches inside its span ("speciaal basisonderwijs" is not also "basisonderwijs").
+        terms' matches inside its span ("speciaal basisonderwijs" is not also "basisonderwijs"),
+        unless it starts with a loose letter ("ابني في ام بي او": vmbo or mbo).
         """
         hits.sort(key=lambda h: (-(h.end - h.start), -h.score, h.start, h.entry.key))
         kept: list[_Hit] = []
         for hit in hits:
             inside_longer = any(
-                other.entry.key != hit.entry.key and other.start <= hit.start and hit.end <= other.end
+                not other.loose and other.entry.key != hit.entry.key
+                and other.start <= hit.start and hit.end <= other.end
                 and (other.end - other.start) > (hit.end - hit.start)
                 for other in kept
             )  # fmt: skip

@@ -100,6 +100,9 @@ CATALOG: dict[tuple[str, str, str], str] = {
     ("tr", "opp", "aliases"): "gelişim planı; gelişim perspektifi",
     ("zh", "opp", "name"): "个人发展计划",
     ("zh", "tlv", "name"): "特殊教育入学许可",
+    ("ar", "vmbo", "aliases"): "vmbo; ڤي إم بي أو",
+    ("ar", "mbo", "aliases"): "mbo; إم بي أو",
+    ("fa", "vmbo", "aliases"): "vmbo; وی ام بی او",
     ("fa", "opp", "name"): "برنامه رشد",
     ("fa", "ib", "name"): "مشاور داخلی مدرسه",
     ("ti", "opp", "name"): "ናይ ምዕባለ መደብ",
@@ -326,6 +329,19 @@ def test_spelled_out_abbreviations(index: GlossaryIndex) -> None:
     assert found(index, "h a v o") == "havo"
     assert found(index, "v w o") == "vwo"
     assert found(index, "o que é o v.w.o.") == "vwo"
+
+
+def test_spelled_out_abbreviations_in_arabic_script(index: GlossaryIndex) -> None:
+    """Arabic "في" is the word "in" and the letter v (ڤي, on keyboards without ڤ)."""
+    assert found(index, "ما هو ڤي إم بي أو") == "vmbo"
+    assert found(index, "ما هو في ام بي او") == "vmbo"
+    assert found(index, "فی ام بی او چیست") == "vmbo"
+    assert found(index, "ما هو إم بي أو") == "mbo"
+    assert found(index, "ما هو opp في المدرسة") == "opp"
+    # after a content word it may be either: "my son (is in) vmbo / mbo"
+    result = index.lookup("ابني في ام بي او")
+    assert not result.confident
+    assert {match.key for match in result.suggestions} >= {"vmbo", "mbo"}
 
 
 def test_numbers_are_never_typos(index: GlossaryIndex) -> None:
