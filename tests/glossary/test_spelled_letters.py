@@ -44,6 +44,7 @@ def term_key(answer: GlossaryAnswer) -> str | None:
         ("ما هو ال في اس", "leerlingvolgsysteem", "ar"),
         ("ابني في في ام بي او", "vmbo", "ar"),  # "my son is in vmbo"
         ("فی ام بی او چیست", "vmbo", "fa"),
+        ("ماهو في ام بي او", "vmbo", "ar"),  # "what is" typed as one word
     ],
 )
 def test_v_abbreviations_spelled_in_arabic_script(glossary: Glossary, question: str, key: str, language: str) -> None:
