@@ -11,9 +11,9 @@ Every statement hands the GIL to the event loop and back, so under load the
 thread spends its time waiting for the GIL, not in SQLite; a batch pays the
 hop and the transaction statements once instead of once per update. Callers
 still get their result only after the COMMIT that made their writes durable,
-so a reply is never sent for an answer that is not stored. If any unit of a
-batch fails, the batch is rolled back and its units run again one by one, each
-in its own transaction: one bad unit cannot take the others down.
+so a reply is never sent for an answer that is not stored. Within a batch,
+``transaction()`` is a savepoint: a unit that fails loses its own writes and
+nothing else, just as when it runs alone.
 """
 
 from __future__ import annotations
@@ -56,11 +56,19 @@ def tune_gil_for_database_thread() -> None:
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """``BEGIN IMMEDIATE`` … ``COMMIT``: take the write lock up front, roll back on any error.
 
-    Inside a batch the transaction is already open: the unit becomes part of it,
-    and the batch commits (or rolls back and retries the unit on its own).
+    Inside a batch the transaction is already open, so this is a savepoint: an error
+    undoes this unit's writes and nothing else, exactly as when the unit runs alone.
     """
     if conn.in_transaction:
-        yield conn
+        conn.execute("SAVEPOINT unit")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:  # (after disk full or an I/O error SQLite has rolled back everything)
+                conn.execute("ROLLBACK TO unit")
+                conn.execute("RELEASE unit")
+            raise
+        conn.execute("RELEASE unit")
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -111,8 +119,8 @@ class Database:
     async def run(self, work: Callable[[sqlite3.Connection], T], *, alone: bool = False) -> T:
         """Run ``work(connection)`` on the database thread and return its result once committed.
 
-        ``work`` must only touch the connection (no other side effects): when another unit
-        of its batch fails, the batch is rolled back and ``work`` runs a second time.
+        ``work`` must only touch the connection (no other side effects): if its batch as a
+        whole is lost (a failed COMMIT), the batch is rolled back and ``work`` runs again alone.
         ``alone``: never batch it with other units (for work that must run outside a
         transaction, such as a WAL checkpoint or a PRAGMA that changes the connection).
         """
@@ -130,31 +138,39 @@ class Database:
             while self._waiting:
                 batch = _next_batch(self._waiting)
                 del self._waiting[: len(batch)]
-                outcomes = await self._run_on_thread(batch)
+                _deliver(batch, await self._run_on_thread(batch))
                 self.batches += 1
                 self.units += len(batch)
-                for unit, (ok, value) in zip(batch, outcomes, strict=True):
-                    if unit.future.done():  # the caller was cancelled; the work still ran
-                        continue
-                    if ok:
-                        unit.future.set_result(value)
-                    else:
-                        unit.future.set_exception(value)
         finally:
             self._flusher = None
 
     async def _run_on_thread(self, batch: list[_Unit]) -> list[Outcome]:
         conn = self._conn
         if conn is None:
-            error = RuntimeError("database is not open")
-            return [(False, error)] * len(batch)
+            return [(False, RuntimeError("database is not open"))] * len(batch)
         works = [unit.work for unit in batch]
+        # aiosqlite has no public "run this function on your thread"; _execute is that,
+        # and it is what its own execute() uses. Pinned by tests/storage/test_db.py.
+        hop = asyncio.ensure_future(conn._execute(lambda: _run_batch(conn._conn, works)))  # type: ignore[no-untyped-call]
         try:
-            # aiosqlite has no public "run this function on your thread"; _execute is that,
-            # and it is what its own execute() uses. Pinned by tests/storage/test_db.py.
-            return await conn._execute(lambda: _run_batch(conn._conn, works))  # type: ignore[no-any-return,no-untyped-call]
-        except BaseException as exc:  # the hop itself failed (connection closed, cancelled)
+            return await asyncio.shield(hop)
+        except asyncio.CancelledError:
+            # Stopping: the batch still runs to its end on the thread. Its callers get what
+            # really happened (stored or not), not "cancelled" for writes that were committed.
+            _deliver(batch, await hop)
+            raise
+        except Exception as exc:  # the hop itself failed (the connection was closed)
             return [(False, exc)] * len(batch)
+
+
+def _deliver(batch: list[_Unit], outcomes: list[Outcome]) -> None:
+    for unit, (ok, value) in zip(batch, outcomes, strict=True):
+        if unit.future.done():  # the caller was cancelled; the work still ran
+            continue
+        if ok:
+            unit.future.set_result(value)
+        else:
+            unit.future.set_exception(value)
 
 
 def _next_batch(waiting: list[_Unit]) -> list[_Unit]:
@@ -167,18 +183,39 @@ def _next_batch(waiting: list[_Unit]) -> list[_Unit]:
     return list(waiting)
 
 
+class _BatchLost(Exception):
+    """SQLite rolled the whole batch back (disk full, I/O error): nothing of it is stored."""
+
+
 def _run_batch(conn: sqlite3.Connection, works: list[Work]) -> list[Outcome]:
-    """On the database thread: all units in one transaction; if one fails, each on its own."""
-    if len(works) > 1:
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            results = [work(conn) for work in works]
-            conn.execute("COMMIT")
-            return [(True, result) for result in results]
-        except Exception:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-    return [_run_alone(conn, work) for work in works]
+    """On the database thread: all units in one transaction, each failing on its own.
+
+    A unit that raises loses only its own writes (``transaction`` is a savepoint here).
+    Only when the batch as a whole is lost -- COMMIT failed, or SQLite rolled back
+    everything -- do the units run again, one by one, each in its own transaction.
+    """
+    if len(works) == 1:
+        return [_run_alone(conn, works[0])]
+    outcomes: list[Outcome] = []
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        for work in works:
+            try:
+                outcomes.append((True, work(conn)))
+            except Exception as exc:
+                outcomes.append((False, exc))
+            if not conn.in_transaction:
+                raise _BatchLost
+        conn.execute("COMMIT")
+        return outcomes
+    except Exception:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        return [_run_alone(conn, work) for work in works]
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
 def _run_alone(conn: sqlite3.Connection, work: Work) -> Outcome:

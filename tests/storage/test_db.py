@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -235,3 +236,70 @@ async def test_work_that_must_run_alone_runs_outside_any_transaction(db: Databas
     others = [db.run(in_transaction) for _ in range(10)]
     results = await asyncio.gather(*others, db.run(in_transaction, alone=True))
     assert results[-1] is False and any(results[:-1])  # the others did share a transaction
+
+
+async def test_a_unit_that_catches_its_own_error_still_loses_its_writes_in_a_batch(db: Database) -> None:
+    """transaction() undoes a unit's writes the same way whether it runs alone or in a batch."""
+    await db.run(lambda conn: conn.execute("CREATE TABLE notes (n INTEGER PRIMARY KEY)"))
+
+    def careful(conn: sqlite3.Connection) -> str:
+        try:
+            with transaction(conn):
+                conn.execute("INSERT INTO notes VALUES (100)")
+                raise ValueError("changed my mind")
+        except ValueError:
+            return "handled"
+
+    def insert(n: int) -> Callable[[sqlite3.Connection], None]:
+        return lambda conn: conn.execute("INSERT INTO notes VALUES (?)", (n,)) and None
+
+    results = await asyncio.gather(db.run(insert(1)), db.run(careful), db.run(insert(2)))
+    assert results[1] == "handled"
+    stored = await db.run(lambda conn: [row[0] for row in conn.execute("SELECT n FROM notes ORDER BY n")])
+    assert stored == [1, 2]
+
+
+async def test_when_the_batch_commit_fails_each_unit_gets_its_own_answer(db: Database) -> None:
+    """A deferred constraint fails only at COMMIT: the batch is redone unit by unit."""
+    await db.run(lambda conn: conn.execute("CREATE TABLE parents (id INTEGER PRIMARY KEY)"))
+    await db.run(
+        lambda conn: conn.execute(
+            "CREATE TABLE kids (id INTEGER PRIMARY KEY,"
+            " parent INTEGER REFERENCES parents (id) DEFERRABLE INITIALLY DEFERRED)"
+        )
+    )
+
+    def kid(n: int, parent: int) -> Callable[[sqlite3.Connection], int]:
+        def work(conn: sqlite3.Connection) -> int:
+            with transaction(conn):
+                conn.execute("INSERT INTO kids VALUES (?, ?)", (n, parent))
+            return n
+
+        return work
+
+    await db.run(lambda conn: conn.execute("INSERT INTO parents VALUES (1)"))
+    results = await asyncio.gather(db.run(kid(1, 1)), db.run(kid(2, 99)), db.run(kid(3, 1)), return_exceptions=True)
+    assert results[0] == 1 and results[2] == 3 and isinstance(results[1], sqlite3.IntegrityError)
+    stored = await db.run(lambda conn: [row[0] for row in conn.execute("SELECT id FROM kids ORDER BY id")])
+    assert stored == [1, 3]
+
+
+async def test_stopping_mid_batch_tells_callers_what_was_really_stored(db: Database) -> None:
+    """Cancelled while a batch runs on the thread: the batch still commits, and says so."""
+    await db.run(lambda conn: conn.execute("CREATE TABLE notes (n INTEGER PRIMARY KEY)"))
+
+    def slow_insert(n: int) -> Callable[[sqlite3.Connection], int]:
+        def work(conn: sqlite3.Connection) -> int:
+            time.sleep(0.02)
+            conn.execute("INSERT INTO notes VALUES (?)", (n,))
+            return n
+
+        return work
+
+    callers = [asyncio.ensure_future(db.run(slow_insert(n))) for n in range(4)]
+    await asyncio.sleep(0.01)  # the batch is on the thread now
+    assert db._flusher is not None
+    db._flusher.cancel()
+    assert await asyncio.gather(*callers) == [0, 1, 2, 3]
+    with sqlite3.connect(db.path) as other:
+        assert other.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == 4
