@@ -7,6 +7,7 @@ import json
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.coach.dates import format_moment
 from bot.common.replies import answer_query, esc, keyboard, replace_or_reply, reply
 from bot.i18n import _, ngettext
 from bot.i18n.locales import language_name
@@ -93,7 +94,8 @@ async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     await svc.repo.erase_user(user.id)
     svc.progress_cache.clear()  # parsed preparations held in memory go too,
-    svc.glossary.forget_questions()  # and the recent questions (their texts)
+    svc.glossary.forget_questions()  # and the recent questions (their texts),
+    format_moment.cache_clear()  # and formatted meeting dates
     if update.callback_query:
         await answer_query(update.callback_query)
     await replace_or_reply(update, _("Alles is gewist. Met /start begint u opnieuw."))

@@ -47,11 +47,12 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     svc = services(context)
     question = message.text[:MAX_QUESTION]
-    answer = svc.glossary.ask(question, await _user_language(update, context))
     user = update.effective_user
     record = await svc.repo.get_user(user.id) if user else None
-    # A teacher's stray text may be notes about a family: counted, but never kept as text.
-    keep_text = answer.term is None and (record is None or record.role != "teacher")
+    # A teacher's stray text may be notes about a family: answered and counted, never kept as text.
+    teacher = record is not None and record.role == "teacher"
+    answer = svc.glossary.ask(question, await _user_language(update, context), remember=not teacher)
+    keep_text = answer.term is None and not teacher
     await svc.repo.count_question(
         answer.language, answer.term.key if answer.term else None, normalize(question) if keep_text else None
     )

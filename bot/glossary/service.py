@@ -15,6 +15,7 @@ from bot.glossary.terms import Term, load_glossary
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE
 from bot.storage.cache import LRU
+from bot.storage.repository import MAX_KEPT_CHARS, MAX_KEPT_WORDS
 
 DOMAIN = "glossary"
 
@@ -98,13 +99,19 @@ class Glossary:
             return match.language
         return user_language
 
-    def ask(self, query: str, user_language: str | None) -> GlossaryAnswer:
-        """Answer one question. ``user_language`` is the chosen or negotiated language, or None."""
+    def ask(self, query: str, user_language: str | None, *, remember: bool = True) -> GlossaryAnswer:
+        """Answer one question. ``user_language`` is the chosen or negotiated language, or None.
+
+        Only short questions are remembered ("tlv", "wat is een opp": what parents repeat);
+        a longer one may hold a name or a family's story, and ``remember=False`` (a teacher's
+        text) is never kept. The same rule keeps such texts out of the statistics.
+        """
         cached = self._answers.get((query, user_language))
         if isinstance(cached, GlossaryAnswer):
             return cached
         answer = self._answer(query, user_language)
-        self._answers.put((query, user_language), answer)
+        if remember and len(query) <= MAX_KEPT_CHARS and len(query.split()) <= MAX_KEPT_WORDS:
+            self._answers.put((query, user_language), answer)
         return answer
 
     def forget_questions(self) -> None:

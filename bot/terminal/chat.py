@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from telegram import Update
 
 from bot.app import OFFLINE_TOKEN, build_application, start_services, stop_services
+from bot.common.replies import drain_answers
 from bot.config import Settings
 from bot.content.loading import ContentError
 from bot.fakeapi.core import FakeBotApi
@@ -167,6 +168,7 @@ async def run_chat(settings: Settings, *, language: str | None, user_id: int, as
             else:
                 raw = api.user_sends_text(user_id, line, language_code=language_code, enqueue=False)
             await application.process_update(Update.de_json(raw, application.bot))
+            await drain_answers()  # a button's toast ("Verwijderd.") belongs with its own reply
             view.show_new(api.sent)
         if printer is not None:
             printer.cancel()

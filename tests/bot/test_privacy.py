@@ -133,3 +133,22 @@ async def test_erase_also_empties_what_the_bot_remembers_in_memory(tmp_path: Pat
         assert not any(SECRET in text for text in _texts_reachable_from(svc))
     finally:
         await bot.stop()
+
+
+async def test_long_questions_and_teachers_texts_are_answered_but_not_remembered(tmp_path: Path) -> None:
+    """The answer memo keeps only short look-ups; a story about a child or a teacher's note is not kept."""
+    bot = build_harness(make_settings(tmp_path))
+    await bot.start()
+    try:
+        svc = bot.app.bot_data["services"]
+        story = await bot.send(OTHER, f"wat is een opp, mijn dochter {OTHER_SECRET} kan slecht lezen")
+        assert "opp" in story[-1].text.lower()
+        await finish_preparation(bot, TEACHER, "zorgen_delen", meeting="over 3 dagen 15:00")
+        note = await bot.send(TEACHER, f"opp {SECRET}")
+        assert "opp" in note[-1].text.lower()
+        held = _texts_reachable_from(svc)
+        assert not any(OTHER_SECRET in text or SECRET in text for text in held)
+        await bot.send(OTHER, "wat is een tlv")  # a short look-up is remembered
+        assert any(text == "wat is een tlv" for text in _texts_reachable_from(svc))
+    finally:
+        await bot.stop()
