@@ -1,6 +1,6 @@
 """Full-stack benchmark: the whole bot against a bare python-telegram-bot floor, in one run.
 
-    python bench/full_stack.py            # about 30 seconds on 2 cores
+    .venv/bin/python bench/full_stack.py            # about 15 seconds on 2 cores
 
 Both sides run on the same harness: a PTB request layer (``BaseRequest``) that
 answers the Bot API in-process -- instantly, or after a simulated round trip --
@@ -13,6 +13,7 @@ a user).
   half the users prepare a conversation as teachers, half ask glossary questions;
 - floor: a bare PTB Application whose one handler inserts a row with aiosqlite,
   commits, and echoes -- the least a storing bot can do;
+- floor and full run alternately, three rounds each; the medians are reported;
 - rtt50: the full bot again, with 50 ms per Bot API request (as in production);
 - rss: peak memory of the full bot with 10,000 stored preparations.
 
@@ -135,6 +136,7 @@ class Run:
     rate: float
     latencies: list[float]
     by_role: dict[str, list[float]]
+    commits: int = 0  # database transactions committed while the users ran
 
 
 class Driver:
@@ -204,8 +206,12 @@ async def full_stack(db: Path, latency: float = 0.0, users: int = USERS) -> Run:
     await app.initialize()
     await start_services(app)
     await app.start()
+    database = app.bot_data["services"].db
     try:
-        return await Driver(app, api).run(users, mixed=True)
+        batches_before = database.batches
+        run = await Driver(app, api).run(users, mixed=True)
+        run.commits = database.batches - batches_before  # one transaction per batch
+        return run
     finally:
         await app.stop()
         await stop_services(app)
@@ -233,6 +239,7 @@ async def floor(db: Path, users: int = USERS) -> Run:
     async with app:
         await app.start()
         result = await Driver(app, api).run(users, mixed=False)
+        result.commits = len(result.latencies)  # one insert and one commit per update
         await app.stop()
     await conn.close()
     return result
@@ -269,7 +276,7 @@ def pct(values: list[float], q: float) -> float:
 
 #: Floor and full stack run alternately this many times; the figures are the medians. On a shared
 #: 2-core machine one run can be 5-10 % off; alternating keeps drift from favouring either side.
-ROUNDS = 3
+ROUNDS = 5
 
 
 def median_run(runs: list[Run]) -> Run:
@@ -296,8 +303,16 @@ async def main() -> None:
             fulls.append(await full_stack(folder / f"full{round_}.sqlite3"))
             print(f"round {round_ + 1}: floor {floors[-1].rate:6.0f}/s, full {fulls[-1].rate:6.0f}/s")
         floor_run, full_run = median_run(floors), median_run(fulls)
-        print(describe("floor", floor_run, f"(median of {ROUNDS}, {len(floor_run.latencies)} updates each)"))
-        print(describe("full", full_run, f"(median of {ROUNDS})"))
+        spread = {name: f"{min(r.rate for r in runs):.0f}-{max(r.rate for r in runs):.0f}/s"
+                  for name, runs in (("floor", floors), ("full", fulls))}  # fmt: skip
+        updates = len(floor_run.latencies)
+        print(describe("floor", floor_run, f"(median of {ROUNDS}: {spread['floor']}; {updates} updates each)"))
+        print(describe("full", full_run, f"(median of {ROUNDS}: {spread['full']})"))
+        print(
+            f"database: floor {floor_run.commits} commits in 2 hops each; full {full_run.commits} commits"
+            f" (one hop each) for {len(full_run.latencies)} updates -- parents' questions are counted in"
+            " memory and written every 30 s, teachers' steps are committed in groups"
+        )
         rtt_run = await full_stack(folder / "rtt.sqlite3", latency=0.05)
         print(describe("rtt50", rtt_run, "(50 ms per Bot API request)"))
         seed_preparations(folder / "big.sqlite3", 10_000)
