@@ -7,10 +7,18 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from tests.harness import BotHarness, build_harness, make_settings
+
+# Property-based tests: the same examples on every run by default, so a red CI means a change
+# broke something, not that this run drew a rarer example. To explore new examples locally:
+# HYPOTHESIS_PROFILE=explore python -m pytest tests/bot/test_fuzz.py
+settings.register_profile("ci", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture

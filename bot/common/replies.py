@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from telegram import Bot, CallbackQuery, MaybeInaccessibleMessage, Update
+from telegram import Bot, CallbackQuery, MaybeInaccessibleMessage, Message, Update
 from telegram.error import BadRequest
 from telegram.warnings import PTBUserWarning
 
@@ -142,7 +142,9 @@ async def replace_or_reply(update: Update, text: str, markup: Markup | None = No
     """
     query = update.callback_query
     message: MaybeInaccessibleMessage | None = query.message if query is not None else None
-    if message is not None and message.is_accessible:
+    # Only a text message can become another text (a file, such as the card or the /privacy export,
+    # cannot): for anything else Telegram would refuse the edit, so send a new message straight away.
+    if isinstance(message, Message) and message.text is not None:
         kwargs: dict[str, Any] = {
             "chat_id": str(message.chat.id), "message_id": str(message.message_id), "text": text,
             "parse_mode": "HTML", "link_preview_options": NO_LINK_PREVIEW,

@@ -85,3 +85,17 @@ async def test_the_arabic_paste_text_keeps_the_link_whole_and_the_teacher_does_n
     await bot.send(TEACHER, f"/start {link.group(0).split('start=')[1]}")  # the teacher checks the link
     status = await bot.press(TEACHER, "i:list:", reply=done[-1])
     assert "nog niet geopend" in status[-1].text
+
+
+async def test_a_button_pressed_on_a_file_gets_a_new_message_without_a_refused_edit(bot: BotHarness) -> None:
+    """Found by the fuzz test: Telegram refuses to edit a file into text, so the bot does not try."""
+    await bot.send(PARENT, "/taal")
+    await bot.press(PARENT, "l:nl")  # something stored, so /privacy offers the file
+    privacy = await bot.send(PARENT, "/privacy")
+    await bot.press(PARENT, "p:export", reply=privacy[-1])
+    document = bot.api.documents[-1]
+    sent_before = len(bot.api.sent)
+    await bot.feed(bot.api.user_presses(PARENT, document.message_id, "g:d:opp:nl", enqueue=False))
+    methods = [request.method for request in bot.api.sent[sent_before:]]
+    assert "sendMessage" in methods and "editMessageText" not in methods
+    assert bot.rejected() == []
