@@ -27,7 +27,7 @@ MAX_MESSAGE_LENGTH = 4096
 MAX_CALLBACK_BYTES = 64
 
 # do_api_request warns "Please use 'Bot.sendMessage' instead" for every call to an endpoint
-# PTB has a method for; we use it on purpose (see the module docstring), for these two only.
+# PTB has a method for; we use it on purpose (see the module docstring), for these three only.
 warnings.filterwarnings(
     "ignore", message=r"Please use 'Bot\.(sendMessage|editMessageText|answerCallbackQuery)'", category=PTBUserWarning
 )
