@@ -309,9 +309,9 @@ async def main() -> None:
         print(describe("floor", floor_run, f"(median of {ROUNDS}: {spread['floor']}; {updates} updates each)"))
         print(describe("full", full_run, f"(median of {ROUNDS}: {spread['full']})"))
         print(
-            f"database: floor {floor_run.commits} commits in 2 hops each; full {full_run.commits} commits"
-            f" (one hop each) for {len(full_run.latencies)} updates -- parents' questions are counted in"
-            " memory and written every 30 s, teachers' steps are committed in groups"
+            f"database: floor {floor_run.commits} commits, 2 hops to aiosqlite's thread each; full"
+            f" {full_run.commits} commits for {len(full_run.latencies)} updates -- parents' questions are"
+            " counted in memory and written every 30 s, teachers' steps are committed in groups"
         )
         rtt_run = await full_stack(folder / "rtt.sqlite3", latency=0.05)
         print(describe("rtt50", rtt_run, "(50 ms per Bot API request)"))

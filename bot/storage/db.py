@@ -1,16 +1,20 @@
-"""One SQLite file through aiosqlite: connection settings, migrations, group-committed units of work.
+"""One SQLite file: connection settings, migrations, group-committed units of work.
 
-aiosqlite runs every call on its own thread, and concurrent transactions on
-one shared connection would interleave. So each unit of work (everything one
-update stores) is ONE plain function that runs on that thread without handing
-back to the event loop: nothing else can run on the connection in between.
+Each unit of work (everything one update stores) is ONE plain function of the
+connection that begins, reads, writes and commits without handing back to the
+event loop: nothing else can run on the connection in between.
 
-Units that arrive while the database thread is busy wait together and then run
-as one batch: one hop, one ``BEGIN IMMEDIATE`` … ``COMMIT`` (a "group commit").
-Every statement hands the GIL to the event loop and back, so under load the
-thread spends its time waiting for the GIL, not in SQLite; a batch pays the
-hop and the transaction statements once instead of once per update. Callers
-still get their result only after the COMMIT that made their writes durable,
+Units that arrive in the same turn of the event loop run together as one batch:
+one ``BEGIN IMMEDIATE`` … ``COMMIT`` (a "group commit"). A batch runs right on
+the event loop's thread: SQLite needs ~10 µs a unit for it (WAL, no fsync at
+commit), while sending it to aiosqlite's thread and back cost ~30 ms a batch
+under load -- each statement there waits for the GIL, and the result waits for
+the busy event loop to come round (measured, bench/full_stack.py). Whatever may
+wait runs on aiosqlite's thread instead, so the event loop never does: a batch
+that finds the write lock taken (another process) waits there; the WAL is
+checkpointed (fsync) there, never during a commit; migrations and erasing too.
+
+Callers get their result only after the COMMIT that made their writes durable,
 so a reply is never sent for an answer that is not stored. If any unit of a
 batch fails, the batch is rolled back and its units run again one by one, each
 in its own transaction: one bad unit cannot take the others down, and every
@@ -53,6 +57,9 @@ def tune_gil_for_database_thread() -> None:
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
 
 
+#: How long work on aiosqlite's thread waits for another process's write lock.
+BUSY_TIMEOUT_MS = 5000
+
 #: Connections (by id) whose current batch saw an error leave a ``transaction()`` block. Touched
 #: only on the database thread.
 _failed_in_batch: set[int] = set()
@@ -93,6 +100,10 @@ class _Unit:
     alone: bool
 
 
+#: Batches committed on the event loop's thread between two WAL checkpoints (on aiosqlite's).
+CHECKPOINT_EVERY = 200
+
+
 class Database:
     """The bot's SQLite database file."""
 
@@ -104,11 +115,14 @@ class Database:
         #: Batches run and units in them, for the benchmark and tests (no texts, no ids).
         self.batches = 0
         self.units = 0
+        self.batches_on_thread = 0
+        self._since_checkpoint = 0
 
     async def open(self) -> None:
         if self.path != Path(":memory:"):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = await aiosqlite.connect(self.path, isolation_level=None)
+        # Used from two threads, never at once: the flusher runs one batch at a time.
+        self._conn = await aiosqlite.connect(self.path, isolation_level=None, check_same_thread=False)
         await self.run(_configure, alone=True)
         await self.run(_migrate, alone=True)
 
@@ -120,12 +134,12 @@ class Database:
             self._conn = None
 
     async def run(self, work: Callable[[sqlite3.Connection], T], *, alone: bool = False) -> T:
-        """Run ``work(connection)`` on the database thread and return its result once committed.
+        """Run ``work(connection)`` in the next batch and return its result once committed.
 
         ``work`` must only touch the connection (no other side effects): when a unit of its
         batch fails, the batch is rolled back and ``work`` runs a second time, alone.
-        ``alone``: never batch it with other units (for work that must run outside a
-        transaction, such as a WAL checkpoint or a PRAGMA that changes the connection).
+        ``alone``: never batch it with other units, and run it on aiosqlite's thread (for work
+        that must run outside a transaction or may take long: a WAL checkpoint, a migration).
         """
         if self._conn is None:
             raise RuntimeError("database is not open")
@@ -141,11 +155,28 @@ class Database:
             while self._waiting:
                 batch = _next_batch(self._waiting)
                 del self._waiting[: len(batch)]
-                _deliver(batch, await self._run_on_thread(batch))
+                outcomes = None if batch[0].alone else self._run_here(batch)
+                if outcomes is None:  # must or could not run here: on aiosqlite's thread
+                    outcomes = await self._run_on_thread(batch)
+                    self.batches_on_thread += 1
+                _deliver(batch, outcomes)
                 self.batches += 1
                 self.units += len(batch)
         finally:
             self._flusher = None
+
+    def _run_here(self, batch: list[_Unit]) -> list[Outcome] | None:
+        """The batch on the event loop's thread; None (nothing stored) when it must go to the thread."""
+        if self._conn is None:
+            return None
+        outcomes = _run_without_waiting(self._conn._conn, [unit.work for unit in batch])
+        if outcomes is not None:
+            self._since_checkpoint += 1
+            if self._since_checkpoint >= CHECKPOINT_EVERY:  # the WAL's fsync, off the event loop
+                self._since_checkpoint = 0
+                checkpoint = _Unit(_checkpoint, asyncio.get_running_loop().create_future(), alone=True)
+                self._waiting.insert(0, checkpoint)
+        return outcomes
 
     async def _run_on_thread(self, batch: list[_Unit]) -> list[Outcome]:
         conn = self._conn
@@ -223,6 +254,39 @@ def _rollback(conn: sqlite3.Connection) -> None:
         conn.execute("ROLLBACK")
 
 
+def _run_without_waiting(conn: sqlite3.Connection, works: list[Work]) -> list[Outcome] | None:
+    """All units in one transaction, if that needs no waiting; None when nothing was stored.
+
+    None when the write lock is taken (no busy wait here: the batch goes to the thread,
+    which waits) or when any unit fails (the thread redoes the batch unit by unit).
+    """
+    _failed_in_batch.discard(id(conn))
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:  # "database is locked": another process is writing
+        return None
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    try:
+        results = [work(conn) for work in works]
+        if id(conn) in _failed_in_batch:
+            raise _RedoAlone
+        conn.execute("COMMIT")
+        return [(True, result) for result in results]
+    except Exception:
+        _rollback(conn)
+        return None
+    except BaseException:
+        _rollback(conn)
+        raise
+
+
+def _checkpoint(conn: sqlite3.Connection) -> None:
+    """Copy the WAL into the database file (the only fsync in WAL mode with synchronous=NORMAL)."""
+    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
 def _run_alone(conn: sqlite3.Connection, work: Work) -> Outcome:
     try:
         result = work(conn)
@@ -241,7 +305,8 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA journal_mode = WAL")  # readers do not block the writer; survives app crashes
     conn.execute("PRAGMA synchronous = NORMAL")  # durable across application crashes, fast commits
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # on aiosqlite's thread; never on the loop
+    conn.execute("PRAGMA wal_autocheckpoint = 0")  # checkpoints run on aiosqlite's thread (CHECKPOINT_EVERY)
     conn.execute("PRAGMA secure_delete = ON")  # erased rows are overwritten, not left in free pages
 
 

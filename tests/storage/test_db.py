@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage.db import Database, transaction
+from bot.storage.db import CHECKPOINT_EVERY, Database, transaction
 from bot.storage.migrations import MIGRATIONS
 from bot.storage.repository import Repository
 
@@ -285,21 +285,64 @@ async def test_when_the_batch_commit_fails_each_unit_gets_its_own_answer(db: Dat
 
 
 async def test_stopping_mid_batch_tells_callers_what_was_really_stored(db: Database) -> None:
-    """Cancelled while a batch runs on the thread: the batch still commits, and says so."""
+    """Cancelled while work runs on aiosqlite's thread: it still commits, and says so."""
     await db.run(lambda conn: conn.execute("CREATE TABLE notes (n INTEGER PRIMARY KEY)"))
 
-    def slow_insert(n: int) -> Callable[[sqlite3.Connection], int]:
-        def work(conn: sqlite3.Connection) -> int:
-            time.sleep(0.02)
-            conn.execute("INSERT INTO notes VALUES (?)", (n,))
-            return n
+    def slow_insert(conn: sqlite3.Connection) -> int:
+        time.sleep(0.05)
+        conn.execute("INSERT INTO notes VALUES (1)")
+        return 1
 
-        return work
-
-    callers = [asyncio.ensure_future(db.run(slow_insert(n))) for n in range(4)]
-    await asyncio.sleep(0.01)  # the batch is on the thread now
+    caller = asyncio.ensure_future(db.run(slow_insert, alone=True))  # alone: on the thread
+    await asyncio.sleep(0.01)  # the work is on the thread now
     assert db._flusher is not None
     db._flusher.cancel()
-    assert await asyncio.gather(*callers) == [0, 1, 2, 3]
+    assert await caller == 1
     with sqlite3.connect(db.path) as other:
-        assert other.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == 4
+        assert other.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == 1
+
+
+async def test_a_batch_runs_on_the_event_loop_thread_unless_it_would_wait(db: Database) -> None:
+    """Another process holding the write lock: the batch waits on aiosqlite's thread, the event loop runs on."""
+    await db.run(lambda conn: conn.execute("CREATE TABLE notes (n INTEGER PRIMARY KEY)"))
+    on_thread = db.batches_on_thread
+    await db.run(lambda conn: conn.execute("INSERT INTO notes VALUES (1)"))
+    assert db.batches_on_thread == on_thread  # nothing in the way: committed right here
+
+    other = sqlite3.connect(db.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    async def release_later() -> None:
+        await asyncio.sleep(0.3)
+        other.execute("COMMIT")
+
+    ticking = asyncio.ensure_future(ticker())
+    releasing = asyncio.ensure_future(release_later())
+    await db.run(lambda conn: conn.execute("INSERT INTO notes VALUES (2)"))
+    ticking.cancel()
+    await releasing
+    other.close()
+    assert db.batches_on_thread == on_thread + 1
+    assert ticks >= 10  # the event loop kept serving others while the batch waited for the lock
+    assert await db.run(lambda conn: [row[0] for row in conn.execute("SELECT n FROM notes ORDER BY n")]) == [1, 2]
+
+
+async def test_the_wal_is_checkpointed_off_the_event_loop(db: Database) -> None:
+    """No fsync during a commit on the event loop: SQLite's own checkpoints are off, ours run on the thread."""
+    await db.run(lambda conn: conn.execute("CREATE TABLE notes (n INTEGER PRIMARY KEY, text TEXT)"))
+    assert await db.run(lambda conn: conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]) == 0
+    on_thread = db.batches_on_thread
+    for n in range(CHECKPOINT_EVERY + 1):
+        await db.run(lambda conn, n=n: conn.execute("INSERT INTO notes VALUES (?, ?)", (n, "x" * 3000)))
+    assert db.batches_on_thread > on_thread  # the checkpoint went to the thread
+    wal = db.path.with_name(db.path.name + "-wal")
+    with sqlite3.connect(db.path) as reader:  # and the rows are in the database
+        assert reader.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == CHECKPOINT_EVERY + 1
+    assert wal.exists()
