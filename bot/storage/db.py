@@ -12,7 +12,9 @@ under load -- each statement there waits for the GIL, and the result waits for
 the busy event loop to come round (measured, bench/full_stack.py). Whatever may
 wait runs on aiosqlite's thread instead, so the event loop never does: a batch
 that finds the write lock taken (another process) waits there; the WAL is
-checkpointed (fsync) there, never during a commit; migrations and erasing too.
+checkpointed there (with synchronous=NORMAL, checkpoints and the first commit
+after one are where SQLite syncs to disk, so both happen there); migrations and
+erasing too.
 
 Callers get their result only after the COMMIT that made their writes durable,
 so a reply is never sent for an answer that is not stored. If any unit of a
@@ -30,6 +32,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -59,9 +62,14 @@ def tune_gil_for_database_thread() -> None:
 
 #: How long work on aiosqlite's thread waits for another process's write lock.
 BUSY_TIMEOUT_MS = 5000
+#: A WAL checkpoint (on aiosqlite's thread) after this many batches committed on the event
+#: loop's thread, or this many seconds after the first of them, whichever comes first.
+CHECKPOINT_EVERY = 200
+CHECKPOINT_AFTER_SECONDS = 60.0
+#: The WAL file is cut back to this size when it restarts after a checkpoint.
+WAL_SIZE_LIMIT = 4 * 1024 * 1024
 
-#: Connections (by id) whose current batch saw an error leave a ``transaction()`` block. Touched
-#: only on the database thread.
+#: Connections (by id) whose current batch saw an error leave a ``transaction()`` block.
 _failed_in_batch: set[int] = set()
 
 
@@ -100,8 +108,11 @@ class _Unit:
     alone: bool
 
 
-#: Batches committed on the event loop's thread between two WAL checkpoints (on aiosqlite's).
-CHECKPOINT_EVERY = 200
+class _Inline(Enum):
+    """Why a batch did not commit on the event loop's thread (nothing of it is stored)."""
+
+    LOCKED = "another process holds the write lock: wait for it on aiosqlite's thread"
+    FAILED = "a unit failed: run the units one by one on aiosqlite's thread"
 
 
 class Database:
@@ -112,26 +123,32 @@ class Database:
         self._conn: aiosqlite.Connection | None = None
         self._waiting: list[_Unit] = []
         self._flusher: asyncio.Task[None] | None = None
+        self._on_thread: asyncio.Future[list[Outcome]] | None = None  # work running on the thread
+        self._since_checkpoint = 0
+        self._checkpoint_timer: asyncio.TimerHandle | None = None
         #: Batches run and units in them, for the benchmark and tests (no texts, no ids).
         self.batches = 0
         self.units = 0
         self.batches_on_thread = 0
-        self._since_checkpoint = 0
 
     async def open(self) -> None:
         if self.path != Path(":memory:"):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Used from two threads, never at once: the flusher runs one batch at a time.
+        # Used from two threads, never at once: the flusher runs one batch at a time, and
+        # nothing runs on the event loop's thread while work is under way on aiosqlite's.
         self._conn = await aiosqlite.connect(self.path, isolation_level=None, check_same_thread=False)
         await self.run(_configure, alone=True)
         await self.run(_migrate, alone=True)
+        await self.run(_restart_wal, alone=True)
 
     async def close(self) -> None:
-        if self._flusher is not None:
-            await asyncio.shield(self._flusher)  # units already accepted are written first
-        if self._conn is not None:
-            await self._conn.close()
-            self._conn = None
+        while self._flusher is not None:  # units already accepted are written first
+            await asyncio.shield(self._flusher)
+        if self._checkpoint_timer is not None:
+            self._checkpoint_timer.cancel()
+        conn, self._conn = self._conn, None  # from here on run() refuses, and nothing runs inline
+        if conn is not None:
+            await conn.close()
 
     async def run(self, work: Callable[[sqlite3.Connection], T], *, alone: bool = False) -> T:
         """Run ``work(connection)`` in the next batch and return its result once committed.
@@ -145,9 +162,12 @@ class Database:
             raise RuntimeError("database is not open")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._waiting.append(_Unit(work, future, alone))
+        self._start_flusher()
+        return await future
+
+    def _start_flusher(self) -> None:
         if self._flusher is None:
             self._flusher = asyncio.create_task(self._flush())
-        return await future
 
     async def _flush(self) -> None:
         """Run waiting units in batches, one batch at a time, in arrival order, until none wait."""
@@ -155,9 +175,11 @@ class Database:
             while self._waiting:
                 batch = _next_batch(self._waiting)
                 del self._waiting[: len(batch)]
-                outcomes = None if batch[0].alone else self._run_here(batch)
-                if outcomes is None:  # must or could not run here: on aiosqlite's thread
-                    outcomes = await self._run_on_thread(batch)
+                inline = _Inline.LOCKED if batch[0].alone else self._try_inline(batch)
+                if isinstance(inline, list):
+                    outcomes = inline
+                else:
+                    outcomes = await self._run_on_thread(batch, one_by_one=inline is _Inline.FAILED)
                     self.batches_on_thread += 1
                 _deliver(batch, outcomes)
                 self.batches += 1
@@ -165,31 +187,51 @@ class Database:
         finally:
             self._flusher = None
 
-    def _run_here(self, batch: list[_Unit]) -> list[Outcome] | None:
-        """The batch on the event loop's thread; None (nothing stored) when it must go to the thread."""
-        if self._conn is None:
-            return None
-        outcomes = _run_without_waiting(self._conn._conn, [unit.work for unit in batch])
-        if outcomes is not None:
-            self._since_checkpoint += 1
-            if self._since_checkpoint >= CHECKPOINT_EVERY:  # the WAL's fsync, off the event loop
-                self._since_checkpoint = 0
-                checkpoint = _Unit(_checkpoint, asyncio.get_running_loop().create_future(), alone=True)
-                self._waiting.insert(0, checkpoint)
-        return outcomes
+    def _try_inline(self, batch: list[_Unit]) -> list[Outcome] | _Inline:
+        """Commit the batch right here, on the event loop's thread, if nothing makes that wait."""
+        if self._conn is None or (self._on_thread is not None and not self._on_thread.done()):
+            return _Inline.LOCKED  # closing, or the thread still has the connection
+        outcome = _commit_inline(self._conn._conn, [unit.work for unit in batch])
+        if isinstance(outcome, list):
+            self._count_for_checkpoint()
+        return outcome
 
-    async def _run_on_thread(self, batch: list[_Unit]) -> list[Outcome]:
+    def _count_for_checkpoint(self) -> None:
+        """Ask for a checkpoint after CHECKPOINT_EVERY inline batches or CHECKPOINT_AFTER_SECONDS."""
+        self._since_checkpoint += 1
+        if self._since_checkpoint == 1:
+            loop = asyncio.get_running_loop()
+            self._checkpoint_timer = loop.call_later(CHECKPOINT_AFTER_SECONDS, self._queue_checkpoint)
+        elif self._since_checkpoint >= CHECKPOINT_EVERY:
+            self._queue_checkpoint()
+
+    def _queue_checkpoint(self) -> None:
+        """Put a checkpoint first in line, on aiosqlite's thread (its fsyncs never hold up the loop)."""
+        if self._checkpoint_timer is not None:
+            self._checkpoint_timer.cancel()
+            self._checkpoint_timer = None
+        if self._conn is None or not self._since_checkpoint:
+            return
+        self._since_checkpoint = 0
+        self._waiting.insert(0, _Unit(_checkpoint, asyncio.get_running_loop().create_future(), alone=True))
+        self._start_flusher()
+
+    async def _run_on_thread(self, batch: list[_Unit], *, one_by_one: bool = False) -> list[Outcome]:
         conn = self._conn
         if conn is None:
             return [(False, RuntimeError("database is not open"))] * len(batch)
         works = [unit.work for unit in batch]
+        if one_by_one:
+            function: Callable[[], list[Outcome]] = lambda: [_run_alone(conn._conn, work) for work in works]  # noqa: E731
+        else:
+            function = lambda: _run_batch(conn._conn, works)  # noqa: E731
         # aiosqlite has no public "run this function on your thread"; _execute is that,
         # and it is what its own execute() uses. Pinned by tests/storage/test_db.py.
-        hop = asyncio.ensure_future(conn._execute(lambda: _run_batch(conn._conn, works)))  # type: ignore[no-untyped-call]
+        hop = self._on_thread = asyncio.ensure_future(conn._execute(function))  # type: ignore[no-untyped-call]
         try:
             return await asyncio.shield(hop)
         except asyncio.CancelledError:
-            # Stopping: the batch still runs to its end on the thread. Its callers get what
+            # Stopping: the work still runs to its end on the thread. Its callers get what
             # really happened (stored or not), not "cancelled" for writes that were committed.
             _deliver(batch, await hop)
             raise
@@ -217,12 +259,42 @@ def _next_batch(waiting: list[_Unit]) -> list[_Unit]:
     return list(waiting)
 
 
+# -- on the event loop's thread ---------------------------------------------------------------
+
+
+def _commit_inline(conn: sqlite3.Connection, works: list[Work]) -> list[Outcome] | _Inline:
+    """All units in one transaction, if that needs no waiting; else why not (nothing is stored)."""
+    _failed_in_batch.discard(id(conn))
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:  # "database is locked": another process is writing
+        return _Inline.LOCKED
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    try:
+        results = [work(conn) for work in works]
+        if id(conn) in _failed_in_batch:
+            raise _RedoAlone
+        conn.execute("COMMIT")
+        return [(True, result) for result in results]
+    except Exception:
+        _rollback(conn)
+        return _Inline.FAILED
+    except BaseException:
+        _rollback(conn)
+        raise
+
+
+# -- on aiosqlite's thread --------------------------------------------------------------------
+
+
 class _RedoAlone(Exception):
     """A unit of the batch failed: roll the batch back and run its units one by one."""
 
 
 def _run_batch(conn: sqlite3.Connection, works: list[Work]) -> list[Outcome]:
-    """On the database thread: all units in one transaction, committed together.
+    """All units in one transaction, committed together.
 
     If any unit fails (or COMMIT does), the batch is rolled back and its units run
     again one by one, each in its own transaction: the outcome is exactly that of
@@ -254,39 +326,6 @@ def _rollback(conn: sqlite3.Connection) -> None:
         conn.execute("ROLLBACK")
 
 
-def _run_without_waiting(conn: sqlite3.Connection, works: list[Work]) -> list[Outcome] | None:
-    """All units in one transaction, if that needs no waiting; None when nothing was stored.
-
-    None when the write lock is taken (no busy wait here: the batch goes to the thread,
-    which waits) or when any unit fails (the thread redoes the batch unit by unit).
-    """
-    _failed_in_batch.discard(id(conn))
-    conn.execute("PRAGMA busy_timeout = 0")
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError:  # "database is locked": another process is writing
-        return None
-    finally:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    try:
-        results = [work(conn) for work in works]
-        if id(conn) in _failed_in_batch:
-            raise _RedoAlone
-        conn.execute("COMMIT")
-        return [(True, result) for result in results]
-    except Exception:
-        _rollback(conn)
-        return None
-    except BaseException:
-        _rollback(conn)
-        raise
-
-
-def _checkpoint(conn: sqlite3.Connection) -> None:
-    """Copy the WAL into the database file (the only fsync in WAL mode with synchronous=NORMAL)."""
-    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-
-
 def _run_alone(conn: sqlite3.Connection, work: Work) -> Outcome:
     try:
         result = work(conn)
@@ -300,14 +339,33 @@ def _run_alone(conn: sqlite3.Connection, work: Work) -> Outcome:
     return True, result
 
 
+def _checkpoint(conn: sqlite3.Connection) -> None:
+    """Copy the WAL into the database file and sync both; then restart the WAL here too."""
+    try:
+        busy, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if not busy and frames == copied:
+            _restart_wal(conn)
+    except sqlite3.Error as exc:  # nobody awaits a checkpoint: say what happened, try again later
+        log.warning("WAL checkpoint failed: %s", type(exc).__name__)
+
+
+def _restart_wal(conn: sqlite3.Connection) -> None:
+    """One tiny write, so that the WAL (re)starts here: its first commit syncs the WAL header,
+    and that fsync must not happen in a commit on the event loop's thread."""
+    with transaction(conn):
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.execute(f"PRAGMA user_version = {int(version)}")
+
+
 def _configure(conn: sqlite3.Connection) -> None:
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode = WAL")  # readers do not block the writer; survives app crashes
-    conn.execute("PRAGMA synchronous = NORMAL")  # durable across application crashes, fast commits
+    conn.execute("PRAGMA synchronous = NORMAL")  # no fsync at commit; the WAL is synced at checkpoints
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # on aiosqlite's thread; never on the loop
-    conn.execute("PRAGMA wal_autocheckpoint = 0")  # checkpoints run on aiosqlite's thread (CHECKPOINT_EVERY)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # on aiosqlite's thread; 0 on the loop's
     conn.execute("PRAGMA secure_delete = ON")  # erased rows are overwritten, not left in free pages
+    conn.execute("PRAGMA wal_autocheckpoint = 0")  # checkpoints run on aiosqlite's thread (_checkpoint)
+    conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
