@@ -48,7 +48,7 @@ class PrivacyQueries(UserQueries):
                 "drafts": [dict(row) for row in drafts],
             }
 
-        return await self._db.run(work)
+        return await self._db.run(work, alone=True)  # every table: on aiosqlite's thread
 
     async def erase_user(self, user_id: int) -> None:
         """Erase every row that belongs to ``user_id`` (cascades to preparations)."""
@@ -85,7 +85,7 @@ class PrivacyQueries(UserQueries):
                 conn.execute("DELETE FROM processed_updates WHERE processed_at < ?", (update_cutoff,))
                 return purged
 
-        purged = await self._db.run(work)
+        purged = await self._db.run(work, alone=True)  # may touch many rows: on aiosqlite's thread
         self._users.clear()
         self._preparations.clear()
         await self.warm_up()  # users' active preparations may have changed: load them again

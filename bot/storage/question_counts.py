@@ -73,4 +73,4 @@ class QuestionCounts(RepositoryBase):
             ).fetchall()
             return [(str(r[0]), int(r[1])) for r in terms], [(str(r[0]), str(r[1]), int(r[2])) for r in unmatched]
 
-        return await self._db.run(work)
+        return await self._db.run(work, alone=True)  # a scan of all counts: on aiosqlite's thread

@@ -36,7 +36,7 @@ class UserQueries(RepositoryBase):
             drafts = conn.execute("SELECT user_id, kind, data FROM drafts").fetchall()
             return [UserRecord(*row) for row in users], [tuple(row) for row in drafts]
 
-        loaded = await self._db.run(work)
+        loaded = await self._db.run(work, alone=True)  # every user: on aiosqlite's thread, not the loop's
         if loaded is None:
             return
         users, drafts = loaded

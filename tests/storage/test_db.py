@@ -375,3 +375,15 @@ async def test_work_asked_for_while_the_database_closes_is_refused_cleanly(tmp_p
     await closing
     with pytest.raises(RuntimeError, match="not open"):
         await asyncio.wait_for(late, 2)
+
+
+async def test_work_over_many_rows_runs_on_aiosqlites_thread(db: Database) -> None:
+    """Start-up loading, the retention purge, an export and the statistics never hold up the event loop."""
+    repo = Repository(db)
+    await repo.set_role(1, "teacher")
+    before = db.batches_on_thread
+    await repo.warm_up()
+    await repo.purge_expired(90)  # (ends with warm_up again)
+    await repo.export_user(1)
+    await repo.question_stats()
+    assert db.batches_on_thread - before >= 5
