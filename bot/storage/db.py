@@ -115,6 +115,10 @@ class _Inline(Enum):
     FAILED = "a unit failed: run the units one by one on aiosqlite's thread"
 
 
+class _RedoAlone(Exception):
+    """A unit of the batch failed: roll the batch back and run its units one by one."""
+
+
 class Database:
     """The bot's SQLite database file."""
 
@@ -264,7 +268,6 @@ def _next_batch(waiting: list[_Unit]) -> list[_Unit]:
 
 def _commit_inline(conn: sqlite3.Connection, works: list[Work]) -> list[Outcome] | _Inline:
     """All units in one transaction, if that needs no waiting; else why not (nothing is stored)."""
-    _failed_in_batch.discard(id(conn))
     conn.execute("PRAGMA busy_timeout = 0")
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -273,24 +276,27 @@ def _commit_inline(conn: sqlite3.Connection, works: list[Work]) -> list[Outcome]
     finally:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     try:
+        return _commit_together(conn, works)
+    except Exception:
+        return _Inline.FAILED
+
+
+def _commit_together(conn: sqlite3.Connection, works: list[Work]) -> list[Outcome]:
+    """Inside the batch's open transaction: every unit, then COMMIT. On any failure (a unit's,
+    even one it caught itself, or COMMIT's) everything is rolled back and the error raised."""
+    _failed_in_batch.discard(id(conn))
+    try:
         results = [work(conn) for work in works]
-        if id(conn) in _failed_in_batch:
+        if id(conn) in _failed_in_batch:  # a unit caught its own error; its writes must go
             raise _RedoAlone
         conn.execute("COMMIT")
-        return [(True, result) for result in results]
-    except Exception:
-        _rollback(conn)
-        return _Inline.FAILED
     except BaseException:
         _rollback(conn)
         raise
+    return [(True, result) for result in results]
 
 
 # -- on aiosqlite's thread --------------------------------------------------------------------
-
-
-class _RedoAlone(Exception):
-    """A unit of the batch failed: roll the batch back and run its units one by one."""
 
 
 def _run_batch(conn: sqlite3.Connection, works: list[Work]) -> list[Outcome]:
@@ -304,20 +310,12 @@ def _run_batch(conn: sqlite3.Connection, works: list[Work]) -> list[Outcome]:
     """
     if len(works) == 1:
         return [_run_alone(conn, works[0])]
-    _failed_in_batch.discard(id(conn))
     try:
         conn.execute("BEGIN IMMEDIATE")
-        results = [work(conn) for work in works]
-        if id(conn) in _failed_in_batch:  # a unit caught its own error; its writes must go
-            raise _RedoAlone
-        conn.execute("COMMIT")
-        return [(True, result) for result in results]
+        return _commit_together(conn, works)
     except Exception:
-        _rollback(conn)
+        _rollback(conn)  # (if BEGIN itself failed)
         return [_run_alone(conn, work) for work in works]
-    except BaseException:
-        _rollback(conn)
-        raise
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
