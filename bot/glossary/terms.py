@@ -58,6 +58,10 @@ class Term(BaseModel):
     detail: str = Field(min_length=40, max_length=MAX_DETAIL)
     actions: str = Field(min_length=20, max_length=MAX_ACTIONS)
     related: tuple[str, ...] = ()
+    #: Dutch words that, near this term in a letter, confirm that this meaning is meant (';'-separated,
+    #: not translated). Needed where an abbreviation has two meanings ("SO": schriftelijke
+    #: overhoring vs speciaal onderwijs) or is also an everyday word ("or", "mr." the title).
+    context_words: str = ""
     sources: tuple[Source, ...] = Field(min_length=1)
     line: int = 0
 
@@ -77,6 +81,9 @@ class Term(BaseModel):
 
     def alias_list(self) -> list[str]:
         return split_aliases(self.aliases)
+
+    def context_word_list(self) -> list[str]:
+        return split_aliases(self.context_words)
 
 
 def split_aliases(text: str) -> list[str]:
