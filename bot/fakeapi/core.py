@@ -151,6 +151,18 @@ class FakeBotApi(BotMethods):
         task.add_done_callback(self._tasks.discard)
         return await asyncio.shield(task)
 
+    def download(self, token: str, path: str) -> tuple[int, bytes]:
+        """``GET /file/bot<token>/<path>``: the file's bytes, or Telegram's 401/404 JSON."""
+        try:
+            self._check_token(token)
+        except ApiError as exc:
+            return exc.status, json.dumps(exc.envelope()).encode()
+        content = self.files.download(path)
+        self.touch()
+        if content is None:
+            return 404, json.dumps(ApiError(404, "Not Found").envelope()).encode()
+        return 200, content
+
     def _check_token(self, token: str | None) -> None:
         if token is None or token == self.token:
             return

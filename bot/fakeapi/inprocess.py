@@ -31,6 +31,8 @@ from bot.fakeapi.models import UploadedFile
 
 # PTB builds f"{base_url}{token}/{method}"; the default base_url ends in "/bot".
 _PATH_RE = re.compile(r"/bot(?P<token>[^/]+)/(?P<method>[A-Za-z0-9_]+)/?$")
+# File downloads: f"{base_file_url}{token}/{file_path}"; the default base_file_url ends in "/file/bot".
+_FILE_RE = re.compile(r"/file/bot(?P<token>[^/]+)/(?P<path>.+)$")
 _NOT_FOUND = b'{"ok":false,"error_code":404,"description":"Not Found"}'
 
 
@@ -84,6 +86,9 @@ class InProcessRequest(BaseRequest):
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         parts = urlsplit(url)
+        download = _FILE_RE.search(parts.path)
+        if download is not None and method == "GET":
+            return self.api.download(download["token"], download["path"])
         match = _PATH_RE.search(parts.path)
         if match is None:
             return 404, _NOT_FOUND

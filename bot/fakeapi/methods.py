@@ -300,6 +300,8 @@ class BotMethods(SettingsMethods):
         caption, caption_entities = self._formatted(params, "caption", "caption_entities", caption=True)
         markup = self._markup(params)
         file_id, unique_id = self.new_file_ids()
+        extension = name.rsplit(".", 1)[-1] if "." in name else ""
+        self.files.add(file_id, unique_id, content, folder="documents", extension=extension)
         content_dict: dict[str, Any] = {
             "document": {"file_id": file_id, "file_unique_id": unique_id, "file_name": name,
                          "mime_type": mime, "file_size": len(content or b"")},
@@ -311,6 +313,11 @@ class BotMethods(SettingsMethods):
         message = self._new_bot_message(chat_id, content_dict, params, markup)
         self.documents.append(SentDocument(chat_id, message["message_id"], name, content, mime, caption or None))
         return Outcome(message, chat_id, message)
+
+    # -- files ---------------------------------------------------------------
+    async def _api_getFile(self, params: dict[str, Any]) -> Outcome:
+        """The File with its download path; over 20 MB, unknown or unavailable files are refused."""
+        return Outcome(self.files.get_file(get_str(params, "file_id")))
 
     # -- callback queries ------------------------------------------------------
     async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> Outcome:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import contextlib
 import json
 from types import TracebackType
@@ -54,6 +55,7 @@ class FakeBotApiServer:
     async def start(self) -> None:
         """Bind (port 0 picks a free port, readable from ``self.port`` afterwards) and serve."""
         app = web.Application(client_max_size=_MAX_UPLOAD)
+        app.router.add_get("/file/{bot_token}/{path:.+}", self._download)
         app.router.add_route("*", "/{bot_token}/{method}", self._handle)
         _control_routes(app, self.api)
         # handler_cancellation: a client that hangs up ends its long poll, as with Telegram.
@@ -93,6 +95,16 @@ class FakeBotApiServer:
         return web.json_response(body, status=status)
 
 
+    async def _download(self, request: web.Request) -> web.Response:
+        """``GET /file/bot<token>/<file_path>``: a file a user sent, as Telegram's file server gives it."""
+        bot_token = request.match_info["bot_token"]
+        if not bot_token.startswith("bot"):
+            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
+        status, body = self.api.download(bot_token.removeprefix("bot"), request.match_info["path"])
+        content_type = "application/octet-stream" if status == 200 else "application/json"
+        return web.Response(body=body, status=status, content_type=content_type)
+
+
 async def _read_params(request: web.Request) -> dict[str, Any] | None:
     """Query string plus body: JSON, form-urlencoded or multipart (files become UploadedFile)."""
     params: dict[str, Any] = dict(request.query)
@@ -121,6 +133,8 @@ def _control_routes(app: web.Application, api: FakeBotApi) -> None:
 
     POST /_fake/text {"user_id", "text", ["chat_id", "first_name", "language_code"]}
     POST /_fake/press {"user_id", "message_id", "data", ["chat_id"]}
+    POST /_fake/photo {"user_id", "content_base64", ["caption", "language_code"]}
+    POST /_fake/document {"user_id", "file_name", "mime_type", "content_base64", ["caption", "language_code"]}
     GET  /_fake/messages/{chat_id}   the bot's current messages in the chat
     GET  /_fake/sent                 every accepted call, oldest first
     """
@@ -137,6 +151,19 @@ def _control_routes(app: web.Application, api: FakeBotApi) -> None:
         )
         return web.json_response(update)
 
+    async def photo(request: web.Request) -> web.Response:
+        body = await request.json()
+        options = {k: body[k] for k in ("caption", "language_code") if k in body}
+        content = base64.b64decode(body["content_base64"])
+        return web.json_response(api.user_sends_photo(int(body["user_id"]), content=content, **options))
+
+    async def document(request: web.Request) -> web.Response:
+        body = await request.json()
+        options = {k: body[k] for k in ("caption", "language_code", "mime_type") if k in body}
+        content = base64.b64decode(body["content_base64"])
+        update = api.user_sends_document(int(body["user_id"]), str(body["file_name"]), content=content, **options)
+        return web.json_response(update)
+
     async def messages(request: web.Request) -> web.Response:
         return web.json_response(api.messages_for(int(request.match_info["chat_id"])))
 
@@ -146,6 +173,8 @@ def _control_routes(app: web.Application, api: FakeBotApi) -> None:
 
     app.router.add_post("/_fake/text", text)
     app.router.add_post("/_fake/press", press)
+    app.router.add_post("/_fake/photo", photo)
+    app.router.add_post("/_fake/document", document)
     app.router.add_get("/_fake/messages/{chat_id}", messages)
     app.router.add_get("/_fake/sent", sent)
 

@@ -122,27 +122,49 @@ class UserSimulator(FakeState):
         self,
         user_id: int,
         *,
+        content: bytes | None = None,
         caption: str | None = None,
+        forward_origin: dict[str, Any] | None = None,
         first_name: str = "Test",
         language_code: str | None = "nl",
         chat_id: int | None = None,
         chat_type: str = "private",
         enqueue: bool = True,
     ) -> dict[str, Any]:
-        sizes = []
-        for width, height, size in ((90, 67, 1_500), (320, 240, 20_000), (1280, 960, 150_000)):
-            file_id, unique_id = self.new_file_ids()
-            sizes.append(
-                {"file_id": file_id, "file_unique_id": unique_id, "width": width, "height": height,
-                 "file_size": size}
-            )  # fmt: skip
-        content: dict[str, Any] = {"photo": sizes}
+        """A photo, as Telegram delivers it: several sizes, smallest first.
+
+        ``content`` (JPEG or PNG bytes) is kept as the largest size, as if Telegram had
+        stored exactly these bytes; the smaller sizes are real thumbnails made from it
+        (Pillow), so a bot that picks the wrong size reads a thumbnail. Without content the
+        sizes exist but cannot be downloaded (getFile: "temporarily unavailable").
+        ``forward_origin`` (a Bot API MessageOrigin) makes it a forwarded photo.
+        """
+        sizes = self._photo_sizes(content)
+        message: dict[str, Any] = {"photo": sizes}
         if caption:
-            content["caption"] = caption
+            message["caption"] = caption
+        if forward_origin is not None:
+            message["forward_origin"] = forward_origin
         return self._user_message(
-            user_id, content, first_name=first_name, language_code=language_code,
+            user_id, message, first_name=first_name, language_code=language_code,
             chat_id=chat_id, chat_type=chat_type, enqueue=enqueue,
         )  # fmt: skip
+
+    def _photo_sizes(self, content: bytes | None) -> list[dict[str, Any]]:
+        if content is None:
+            scaled: list[tuple[int, int, bytes | None, int]] = [
+                (90, 67, None, 1_500), (320, 240, None, 20_000), (1280, 960, None, 150_000)
+            ]  # fmt: skip
+        else:
+            scaled = _thumbnails(content)
+        sizes = []
+        for width, height, data, size in scaled:
+            file_id, unique_id = self.new_file_ids()
+            self.files.add(file_id, unique_id, data, folder="photos", extension="jpg", size=size)
+            sizes.append(
+                {"file_id": file_id, "file_unique_id": unique_id, "width": width, "height": height, "file_size": size}
+            )
+        return sizes
 
     def user_sends_document(
         self,
@@ -150,25 +172,61 @@ class UserSimulator(FakeState):
         file_name: str = "document.pdf",
         *,
         mime_type: str = "application/pdf",
-        file_size: int = 12_345,
+        content: bytes | None = None,
+        file_size: int | None = None,
         caption: str | None = None,
+        forward_origin: dict[str, Any] | None = None,
         first_name: str = "Test",
         language_code: str | None = "nl",
         chat_id: int | None = None,
         chat_type: str = "private",
         enqueue: bool = True,
     ) -> dict[str, Any]:
+        """A file sent as a document. ``file_size`` defaults to the content's length (12,345
+        without content); a larger claimed size stands for a big file without building it."""
         file_id, unique_id = self.new_file_ids()
+        size = file_size if file_size is not None else (len(content) if content is not None else 12_345)
+        extension = file_name.rsplit(".", 1)[-1] if "." in file_name else ""
+        self.files.add(file_id, unique_id, content, folder="documents", extension=extension, size=size)
         document = {
             "file_id": file_id, "file_unique_id": unique_id, "file_name": file_name,
-            "mime_type": mime_type, "file_size": file_size,
+            "mime_type": mime_type, "file_size": size,
         }  # fmt: skip
-        content: dict[str, Any] = {"document": document}
+        message: dict[str, Any] = {"document": document}
         if caption:
-            content["caption"] = caption
+            message["caption"] = caption
+        if forward_origin is not None:
+            message["forward_origin"] = forward_origin
         return self._user_message(
-            user_id, content, first_name=first_name, language_code=language_code,
+            user_id, message, first_name=first_name, language_code=language_code,
             chat_id=chat_id, chat_type=chat_type, enqueue=enqueue,
+        )  # fmt: skip
+
+    def user_sends_voice(
+        self, user_id: int, *, seconds: int = 4, language_code: str | None = "nl", enqueue: bool = True
+    ) -> dict[str, Any]:
+        """A voice note (OGG/Opus); its bytes are not kept, the bot is not meant to download it."""
+        file_id, unique_id = self.new_file_ids()
+        self.files.add(file_id, unique_id, None, folder="voice", extension="oga", size=seconds * 4_000)
+        voice = {"file_id": file_id, "file_unique_id": unique_id, "duration": seconds, "mime_type": "audio/ogg",
+                 "file_size": seconds * 4_000}  # fmt: skip
+        return self._user_message(
+            user_id, {"voice": voice}, first_name="Test", language_code=language_code,
+            chat_id=None, chat_type="private", enqueue=enqueue,
+        )  # fmt: skip
+
+    def user_sends_animation(
+        self, user_id: int, *, language_code: str | None = "nl", enqueue: bool = True
+    ) -> dict[str, Any]:
+        """A GIF, as Telegram delivers it: an MP4 ``animation`` with the same file as ``document``."""
+        file_id, unique_id = self.new_file_ids()
+        self.files.add(file_id, unique_id, None, folder="animations", extension="mp4", size=250_000)
+        animation = {"file_id": file_id, "file_unique_id": unique_id, "width": 320, "height": 240, "duration": 3,
+                     "file_name": "cat.gif.mp4", "mime_type": "video/mp4", "file_size": 250_000}  # fmt: skip
+        document = {k: animation[k] for k in ("file_id", "file_unique_id", "file_name", "mime_type", "file_size")}
+        return self._user_message(
+            user_id, {"animation": animation, "document": document}, first_name="Test",
+            language_code=language_code, chat_id=None, chat_type="private", enqueue=enqueue,
         )  # fmt: skip
 
     def user_edits_message(
@@ -226,3 +284,39 @@ class UserSimulator(FakeState):
     def add_raw_update(self, update: dict[str, Any], *, enqueue: bool = True) -> dict[str, Any]:
         """Queue any update dict; an update_id is added unless it has one."""
         return self.enqueue(copy.deepcopy(update), enqueue)
+
+
+#: Telegram's photo sizes by their longest side (s, m, x, y); the original is kept as the largest.
+_THUMBNAIL_SIDES = (90, 320, 800, 1280)
+#: sendPhoto's rule: "The photo's width and height must not exceed 10000 in total."
+_MAX_PHOTO_SIDES = 10_000
+
+
+def _thumbnails(content: bytes) -> list[tuple[int, int, bytes | None, int]]:
+    """(width, height, bytes, size) for each photo size, smallest first; the last is ``content`` itself.
+
+    Unreadable bytes (a test sending a broken "photo") become one size holding them as they are.
+    """
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(content)) as original:
+            width, height = original.size
+            if width + height > _MAX_PHOTO_SIDES:
+                raise ValueError("Telegram does not take this as a photo: send it with user_sends_document")
+            image = original.convert("RGB")
+    except (UnidentifiedImageError, OSError):
+        return [(1280, 960, content, len(content))]
+    sizes: list[tuple[int, int, bytes | None, int]] = []
+    for side in _THUMBNAIL_SIDES:
+        if side >= max(width, height):
+            break
+        thumbnail = image.copy()
+        thumbnail.thumbnail((side, side))
+        buffer = io.BytesIO()
+        thumbnail.save(buffer, "JPEG", quality=80)
+        sizes.append((thumbnail.width, thumbnail.height, buffer.getvalue(), buffer.tell()))
+    sizes.append((width, height, content, len(content)))
+    return sizes

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from bot.fakeapi.files import FileStore
 from bot.fakeapi.models import Fault, RequestRecord, SentDocument, SentRequest
 
 _SUPERGROUP_BASE = 1_000_000_000_000  # supergroup and channel ids are -100xxxxxxxxxx
@@ -110,6 +111,8 @@ class FakeState:
         self.callback_answers: list[dict[str, Any]] = []
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.documents: list[SentDocument] = []
+        self.files = FileStore()
+        """Every file users (and the bot) sent, for getFile and downloads."""
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}
         self.profile_texts: dict[tuple[str, str], str] = {}
         """setMyDescription / setMyShortDescription / setMyName values by (field, language_code)."""

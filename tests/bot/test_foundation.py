@@ -50,15 +50,16 @@ async def test_unknown_command_gets_a_pointer_to_help(bot: BotHarness) -> None:
     assert "/help" in replies[-1].text
 
 
-async def test_sticker_photo_and_document_get_a_text_only_note(bot: BotHarness) -> None:
+async def test_sticker_voice_and_gif_get_a_note_on_what_the_bot_reads(bot: BotHarness) -> None:
     for raw in (
         bot.api.user_sends_sticker(3, enqueue=False),
-        bot.api.user_sends_photo(3, enqueue=False),
-        bot.api.user_sends_document(3, enqueue=False),
+        bot.api.user_sends_voice(3, enqueue=False),
+        bot.api.user_sends_animation(3, enqueue=False),
     ):
         await bot.feed(raw)
-        assert "alleen tekst" in bot.new_replies(3)[-1].text
+        assert "foto's en PDF's" in bot.new_replies(3)[-1].text
     assert bot.rejected() == []
+    assert bot.api.files.downloads == []  # none of them was fetched
 
 
 async def test_edited_message_is_explained_not_applied(bot: BotHarness) -> None:
