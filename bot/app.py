@@ -39,6 +39,8 @@ from bot.i18n import _ as translate
 from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE
 from bot.invitations import handlers as invitations
 from bot.invitations.store import InvitationStore
+from bot.letters import photos
+from bot.letters.reading import PhotoReader
 from bot.processor import PerChatUpdateProcessor
 from bot.ratelimit import PatientRateLimiter
 from bot.reminders import handlers as reminders
@@ -97,6 +99,7 @@ def load_services(settings: Settings) -> Services:
         glossary=Glossary.load(settings.glossary_dir, catalogs),
         invitations=InvitationStore(db),
         reminders=ReminderStore(db),
+        photo_reader=PhotoReader(settings.tessdata),
     )
 
 
@@ -161,6 +164,8 @@ def register_handlers(app: Application, settings: Settings) -> None:  # type: ig
     app.add_handler(CommandHandler("wis", privacy.ask_erase))
     app.add_handler(CommandHandler("stop", start.stop))
     for handler in coach.handlers() + invitations.handlers() + reminders.handlers() + glossary.handlers():
+        app.add_handler(handler)
+    for handler in photos.handlers():  # photos and PDFs of letters (stickers, voice ... go to the fallback)
         app.add_handler(handler)
 
     app.add_handler(CallbackQueryHandler(start.choose_role, pattern=r"^r:"))

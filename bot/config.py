@@ -38,6 +38,11 @@ def default_db_path() -> Path:
     return data_home / "samenspraak" / "samenspraak.sqlite3"
 
 
+def _optional_path(variable: str) -> Path | None:
+    value = os.environ.get(variable)
+    return Path(value).expanduser() if value else None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the application factory needs, resolved once at start."""
@@ -48,6 +53,9 @@ class Settings:
     api_url: str | None = field(default_factory=lambda: os.environ.get("TELEGRAM_API_URL") or None)
     #: Finished preparations are erased this many days after they were finished.
     retention_days: int = field(default_factory=lambda: int(os.environ.get("SAMENSPRAAK_RETENTION_DAYS", "90")))
+    #: Tesseract's language data (a folder with nld.traineddata); None: the usual places. A folder
+    #: without it switches photo reading off (the bot then says so kindly).
+    tessdata: Path | None = field(default_factory=lambda: _optional_path("SAMENSPRAAK_TESSDATA"))
     #: Updates handled at once (different users); each user's updates stay in order.
     max_concurrent_updates: int = 32
     #: Flood control: more than this many updates from one user within ``flood_window`` seconds

@@ -10,6 +10,7 @@ from telegram.ext import CallbackContext
 from bot.config import Settings
 from bot.i18n import Catalogs
 from bot.invitations.store import InvitationStore
+from bot.letters.reading import PhotoReader
 from bot.reminders.store import ReminderStore
 from bot.storage.cache import LRU
 from bot.storage.db import Database
@@ -31,6 +32,8 @@ class Services:
     glossary: Glossary
     invitations: InvitationStore
     reminders: ReminderStore
+    #: Reads photographed and PDF letters in worker processes (bot/letters/reading.py).
+    photo_reader: PhotoReader
     #: Parsed preparation states (bot/coach/progress_cache.py), keyed by (script id, stored JSON).
     progress_cache: LRU[tuple[str, str], Progress] = field(default_factory=lambda: LRU(1_000))
     #: Rendered glossary answers (text, encoded keyboard) by what they show (bot/glossary/handlers.py).

@@ -43,10 +43,14 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stickers, photos, voice, files, locations …: the bot reads text only."""
+    """Stickers, voice notes, GIFs, videos, locations …: the bot reads text, photos and PDFs only
+    (photos and PDFs are taken by bot/letters/photos.py before they get here)."""
     await reply(
         update,
-        _("Ik kan alleen tekst lezen. Typ uw vraag of een woord, bijvoorbeeld <i>opp</i> of <i>tlv</i>."),
+        _(
+            "Dit kan ik niet lezen. Ik lees tekst, en foto's en PDF's van brieven van school. "
+            "Typ uw vraag of een woord, bijvoorbeeld <i>opp</i> of <i>tlv</i>."
+        ),
     )
 
 
