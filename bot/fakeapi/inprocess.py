@@ -19,7 +19,7 @@ import asyncio
 import json
 import re
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
@@ -88,7 +88,8 @@ class InProcessRequest(BaseRequest):
         parts = urlsplit(url)
         download = _FILE_RE.search(parts.path)
         if download is not None and method == "GET":
-            return self.api.download(download["token"], download["path"])
+            # PTB quotes the URL (the token's ":" arrives as "%3A"), as any HTTP client may
+            return self.api.download(unquote(download["token"]), unquote(download["path"]))
         match = _PATH_RE.search(parts.path)
         if match is None:
             return 404, _NOT_FOUND

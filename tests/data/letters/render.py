@@ -26,6 +26,7 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
@@ -38,6 +39,8 @@ DPI = 200
 MARGIN = 180
 #: How many letters (in name order) also get the two PDFs.
 PDF_LETTERS = 4
+#: The date written into every PDF, so that rendering again gives the same bytes.
+FIXED = datetime(2026, 12, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -206,7 +209,15 @@ def write_pdfs(name: str, text: str, look: Look, pages: list[Image.Image]) -> li
     folder.mkdir(exist_ok=True)
     scan = folder / f"{name}-scan.pdf"
     scanned = [photograph(page, look, 1754, f"{name}-scan{n}").convert("L") for n, page in enumerate(pages)]
-    scanned[0].save(scan, "PDF", resolution=150, save_all=True, append_images=scanned[1:])
+    scanned[0].save(
+        scan,
+        "PDF",
+        resolution=150,
+        save_all=True,
+        append_images=scanned[1:],
+        creationDate=FIXED.timetuple(),
+        modDate=FIXED.timetuple(),
+    )
     typed = folder / f"{name}.pdf"
     write_text_pdf(typed, text, look)
     return [scan, typed]
@@ -220,13 +231,40 @@ def write_text_pdf(path: Path, text: str, look: Look) -> None:
         raise SystemExit("the PDF with a text layer needs fpdf2: .venv/bin/pip install fpdf2") from None
     pdf = FPDF(format="A4")
     pdf.set_creation_date(datetime(2026, 12, 1, tzinfo=UTC))  # the same bytes on every run
-    pdf.set_margins(22, 22)
     pdf.add_font("letter", fname=str(find_font(look.font)))
+    _add_letter_page(pdf, text, look)
+    pdf.output(str(path))
+
+
+def _add_letter_page(pdf: Any, text: str, look: Look) -> None:
+    pdf.set_margins(22, 22)
     pdf.set_font("letter", size=look.points)
     pdf.add_page()
     for paragraph in text.splitlines():
         pdf.multi_cell(0, look.points * 0.55, paragraph or " ", new_x="LMARGIN", new_y="NEXT")
-    pdf.output(str(path))
+
+
+def write_special_pdfs(names: list[str]) -> list[Path]:
+    """Two PDFs for the limits: seven letters in one file (more pages than the bot reads) and a
+    letter locked with a password (the bot cannot open it and says so)."""
+    from fpdf import FPDF
+
+    look = look_for(names[0])
+    long_pdf = FPDF(format="A4")
+    long_pdf.set_creation_date(datetime(2026, 12, 1, tzinfo=UTC))
+    long_pdf.add_font("letter", fname=str(find_font(look.font)))
+    for name in names[:7]:
+        _add_letter_page(long_pdf, (HERE / f"{name}.txt").read_text(encoding="utf-8"), look)
+    long_path = HERE / "pdf" / "zeven-brieven.pdf"
+    long_pdf.output(str(long_path))
+    locked = FPDF(format="A4")
+    locked.set_creation_date(datetime(2026, 12, 1, tzinfo=UTC))
+    locked.set_encryption(owner_password="school", user_password="geheim")
+    locked.add_font("letter", fname=str(find_font(look.font)))
+    _add_letter_page(locked, (HERE / f"{names[0]}.txt").read_text(encoding="utf-8"), look)
+    locked_path = HERE / "pdf" / "met-wachtwoord.pdf"
+    locked.output(str(locked_path))
+    return [long_path, locked_path]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -237,9 +275,13 @@ def main(argv: list[str] | None = None) -> None:
     names = args.names or sorted(p.stem for p in HERE.glob("*.txt"))
     if not names:
         sys.exit(f"no letters (*.txt) in {HERE}")
+    written = []
     for index, name in enumerate(names):
-        for path in render(name, args.size, with_pdf=index < PDF_LETTERS):
-            print(f"{path.relative_to(HERE)}  {path.stat().st_size // 1024} kB")
+        written += render(name, args.size, with_pdf=index < PDF_LETTERS)
+    if not args.names:
+        written += write_special_pdfs(names)
+    for path in written:
+        print(f"{path.relative_to(HERE)}  {path.stat().st_size // 1024} kB")
 
 
 if __name__ == "__main__":
