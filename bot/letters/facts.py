@@ -97,7 +97,9 @@ def _dates(text: str, now: dt.datetime) -> tuple[DateFact, ...]:
         if fact is None or fact.day < today:
             continue
         found.setdefault((fact.day, fact.time), fact)
-    return tuple(sorted(found.values(), key=lambda f: f.start)[:MAX_DATES])
+        if len(found) == MAX_DATES:
+            break  # a year's agenda in a newsletter: the first dates are shown, the rest is not read
+    return tuple(found.values())
 
 
 def _read(match: re.Match[str], now: dt.datetime) -> DateFact | None:
@@ -116,7 +118,10 @@ def _read(match: re.Match[str], now: dt.datetime) -> DateFact | None:
     years = [int(year)] if year else _nearby_years(now)
     today = now.astimezone(AMSTERDAM).date()
     readings: list[tuple[dt.datetime, bool]] = []
-    for candidate in years:
+    recent = today - RECENT
+    for candidate in years:  # oldest first: the first reading from ``recent`` on is the one
+        if readings and readings[-1][0].date() >= recent:
+            break
         written = f"{day} {month} {candidate}" if parts["day"] else f"{day}-{month}-{candidate}"
         for named in [weekday, ""] if weekday else [""]:
             words = " ".join(part for part in (named, written, clock or "") if part)
@@ -130,8 +135,6 @@ def _read(match: re.Match[str], now: dt.datetime) -> DateFact | None:
     if not readings:
         return None
     # A letter speaks of what is coming, or of the last few weeks: "18 juni" read in December is next June.
-    recent = today - RECENT
-    readings.sort(key=lambda reading: reading[0])
     moment, named = next((r for r in readings if r[0].date() >= recent), readings[-1])
     return DateFact(
         start=match.start(),

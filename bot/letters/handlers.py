@@ -8,6 +8,7 @@ count per term found (no text, no user), as for glossary questions.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -20,6 +21,11 @@ from bot.letters.screens import Screen, parent_screens, teacher_screens
 from bot.services import services
 
 __all__ = ["LetterSource", "answer_letter"]
+
+#: Longer texts (read from a photo or PDF; typed ones stop at 4096) are read on a worker thread: a
+#: 20,000-character letter takes ~50-100 ms to read, and other users' updates go on meanwhile
+#: (sys.setswitchinterval hands the GIL back to the event loop every 0.2 ms).
+READ_ON_THREAD_FROM = 5_000
 
 #: How the letter's text reached the bot: typed or pasted, forwarded, a caption, read from a photo or a PDF.
 LetterSource = Literal["text", "forward", "caption", "photo", "pdf"]
@@ -42,7 +48,11 @@ async def answer_letter(update: Update, context: ContextTypes.DEFAULT_TYPE, text
         answer = svc.letters.read(text, None, now, language="nl")
         await _send(update, teacher_screens(answer, context.bot.username or "samenspraak_bot"))
         return
-    answer = svc.letters.read(text, await parent_language(update, context), now)
+    language = await parent_language(update, context)
+    if len(text) >= READ_ON_THREAD_FROM:
+        answer = await asyncio.to_thread(svc.letters.read, text, language, now)
+    else:
+        answer = svc.letters.read(text, language, now)
     for term in answer.terms:
         await svc.repo.count_question(answer.language, term.key, None)
     if not answer.terms:
