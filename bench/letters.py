@@ -52,7 +52,7 @@ def letters_of(size: int, count: int, seed: int = 5) -> list[str]:
     letters = []
     for _ in range(count):
         parts: list[str] = []
-        while sum(len(part) + 2 for part in parts) < size:
+        while len("\n\n".join(parts)) < size:
             parts.append(rng.choice(paragraphs))
         letters.append("\n\n".join(parts)[:size])
     return letters
