@@ -9,7 +9,9 @@ a PDF is. A typed text is a letter when it is longer than any question
 (``MAX_QUESTION`` characters), or when it has ``MIN_LETTER_WORDS`` words or more
 *and* two sentences or two lines. "Mijn zoon heeft een opp. Wat betekent dat?"
 (2 sentences, 9 words) stays a glossary question; a pasted paragraph or a few
-lines from the school app become a letter.
+lines from the school app become a letter. A question of up to ``MAX_QUESTION``
+characters clearly written in another language stays a glossary question too:
+the glossary also knows the terms' translated names, the letter scan only Dutch.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from bot.glossary.language import detect_language
 from bot.glossary.service import Glossary, TermText
 from bot.i18n.locales import SOURCE_LANGUAGE
 from bot.letters.facts import LetterFacts, find_facts
@@ -43,6 +46,8 @@ def looks_like_letter(text: str) -> bool:
         return True
     if len(text.split()) < MIN_LETTER_WORDS:
         return False
+    if detect_language(text) not in (None, SOURCE_LANGUAGE):
+        return False  # a parent's question in their own language: the glossary reads its translated words
     lines = sum(1 for line in text.splitlines() if line.strip())
     return lines >= 2 or len(_SENTENCE_END.findall(text)) >= 2
 

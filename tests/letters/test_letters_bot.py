@@ -205,3 +205,12 @@ def test_ask_json_gives_a_letters_terms_with_their_positions() -> None:
         assert set(term) >= {"key", "dutch", "short", "position"} and ARABIC.search(term["short"])
         assert letter.text[term["position"] :].startswith(term["written"].split()[0])
     assert {"query", "lang", "key", "dutch", "text", "detail", "actions"} <= set(record)
+
+
+async def test_a_longer_question_in_the_parents_own_language_stays_a_glossary_question(bot: BotHarness) -> None:
+    question = (
+        "Hello, the school of my son sent me a letter. They want to talk about his development perspective plan. "
+        "What does that mean for us?"
+    )
+    (answer,) = await bot.send(26, question, lang="en")
+    assert answer.text.startswith("📖") and "ontwikkelingsperspectiefplan (opp)" in answer.text
