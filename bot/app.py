@@ -40,6 +40,7 @@ from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE
 from bot.invitations import handlers as invitations
 from bot.invitations.store import InvitationStore
 from bot.letters import photos
+from bot.letters.reader import LetterReader
 from bot.letters.reading import PhotoReader
 from bot.processor import PerChatUpdateProcessor
 from bot.ratelimit import PatientRateLimiter
@@ -90,13 +91,15 @@ def load_services(settings: Settings) -> Services:
     catalogs.load()
     install(catalogs)
     db = Database(settings.db_path)
+    glossary = Glossary.load(settings.glossary_dir, catalogs)
     return Services(
         settings=settings,
         db=db,
         repo=Repository(db),
         catalogs=catalogs,
         scripts=load_scripts(settings.dialogues_dir),
-        glossary=Glossary.load(settings.glossary_dir, catalogs),
+        glossary=glossary,
+        letters=LetterReader(glossary),
         invitations=InvitationStore(db),
         reminders=ReminderStore(db),
         photo_reader=PhotoReader(settings.tessdata),

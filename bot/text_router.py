@@ -1,4 +1,5 @@
 """Plain text goes to whoever is waiting for it: an open form, the teacher's open preparation step,
+else a letter (forwarded, or longer than a question: ``bot.letters.reader.looks_like_letter``),
 else the glossary."""
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from telegram.ext import ContextTypes
 from bot import forms
 from bot.coach.handlers import take_text_answer
 from bot.glossary.handlers import answer_question
+from bot.letters.handlers import answer_letter
+from bot.letters.reader import looks_like_letter
 
 
 async def route_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -16,4 +19,12 @@ async def route_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     if await take_text_answer(update, context):
         return
+    message = update.effective_message
+    if message is not None and message.text:
+        if message.forward_origin is not None:
+            await answer_letter(update, context, message.text, source="forward")
+            return
+        if looks_like_letter(message.text):
+            await answer_letter(update, context, message.text, source="text")
+            return
     await answer_question(update, context)

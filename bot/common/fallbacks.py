@@ -44,7 +44,16 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, voice notes, GIFs, videos, locations …: the bot reads text, photos and PDFs only
-    (photos and PDFs are taken by bot/letters/photos.py before they get here)."""
+    (photos and PDFs are taken by bot/letters/photos.py before they get here) -- and a caption is text.
+
+    A caption under a video or a file (often a message copied from the school app) is read as a letter.
+    """
+    message = update.effective_message
+    if message is not None and message.caption and message.caption.strip():
+        from bot.letters.handlers import answer_letter
+
+        await answer_letter(update, context, message.caption, source="caption")
+        return
     await reply(
         update,
         _(

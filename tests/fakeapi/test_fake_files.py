@@ -27,9 +27,11 @@ async def both(request: pytest.FixtureRequest) -> AsyncIterator[tuple[FakeBotApi
         async with Bot(TOKEN, request=InProcessRequest(api), get_updates_request=InProcessRequest(api)) as bot:
             yield api, bot
         return
-    async with FakeBotApiServer(api) as server:
-        async with Bot(TOKEN, base_url=server.base_url, base_file_url=server.base_file_url) as bot:
-            yield api, bot
+    async with (
+        FakeBotApiServer(api) as server,
+        Bot(TOKEN, base_url=server.base_url, base_file_url=server.base_file_url) as bot,
+    ):
+        yield api, bot
 
 
 def _message(bot: Bot, update: dict[str, object]) -> Message:
@@ -55,13 +57,13 @@ async def test_a_photo_is_downloaded_as_sent_and_its_sizes_are_real_thumbnails(
 
 async def test_get_file_refuses_what_telegram_refuses(both: tuple[FakeBotApi, Bot]) -> None:
     api, bot = both
-    with pytest.raises(BadRequest, match="(?i)invalid file_id"):
+    with pytest.raises(BadRequest, match=r"(?i)invalid file_id"):
         await bot.get_file("AgACAgQAAxkBAAI-never-issued")
     big = _message(bot, api.user_sends_document(7, "scan.pdf", content=b"%PDF-1.4", file_size=21 * 1024 * 1024))
-    with pytest.raises(BadRequest, match="(?i)file is too big"):
+    with pytest.raises(BadRequest, match=r"(?i)file is too big"):
         await bot.get_file(big.document.file_id)  # type: ignore[union-attr]
     gone = _message(bot, api.user_sends_photo(7))  # no bytes: Telegram cannot serve it right now
-    with pytest.raises(BadRequest, match="(?i)temporarily unavailable"):
+    with pytest.raises(BadRequest, match=r"(?i)temporarily unavailable"):
         await bot.get_file(gone.photo[-1].file_id)
     assert api.files.downloads == []
 

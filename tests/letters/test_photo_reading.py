@@ -143,7 +143,7 @@ async def test_one_reading_at_a_time_and_a_bounded_queue(no_ocr: PhotoReader) ->
     assert sorted([first.status, second.status]) == sorted([ReadStatus.OK, ReadStatus.BUSY])
 
 
-async def test_the_worker_writes_nothing_to_disk(no_ocr: PhotoReader, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_worker_writes_nothing_to_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     temp = tmp_path / "tmp"
     temp.mkdir()
     monkeypatch.setenv("TMPDIR", str(temp))
