@@ -7,8 +7,8 @@ glossary, and prints p50/p99 of the scan (``LetterScanner.scan``) and of the who
 about linearly with the letter: 20k/1k <= 25x (20x the text).
 
 The photo part (OCR seconds per photo; other users' glossary p99 while 4 photos are read,
-against the same run without photos) is measured by ``measure_photos`` -- filled in by the
-photo/PDF branch; here it reports "not measured".
+against the same run without photos) is ``bench/letters_photos.py``, run by ``measure_photos``
+(``--no-photos`` leaves it out; it needs Tesseract and takes about a minute).
 
 The last line is machine-readable:
 ``scan_p99_ms_1k=<n> scan_p99_ms_5k=<n> scan_p99_ms_20k=<n> growth_20k_over_1k=<n> [ocr_...]``.
@@ -75,19 +75,22 @@ def p99(ordered: list[float]) -> float:
     return ordered[max(0, int(len(ordered) * 0.99) - 1)]
 
 
-def measure_photos(reader: LetterReader) -> dict[str, float] | None:
-    """OCR seconds per photo, and other users' glossary p99 while 4 photos are read vs without.
+def measure_photos() -> dict[str, float] | None:
+    """OCR seconds per photo, and other users' glossary p99 while 4 photos are read vs without
+    (``bench/letters_photos.py``); None where Tesseract is not installed."""
+    import asyncio
 
-    Left for the photo/PDF branch (Tesseract, the OCR pool): it returns e.g.
-    ``{"ocr_seconds_per_photo": 2.1, "others_p99_ms_with_photos": 1.3, "others_p99_ms_without": 1.2}``.
-    """
-    return None
+    sys.path.insert(0, str(ROOT / "bench"))
+    from letters_photos import measure
+
+    return asyncio.run(measure())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--letters", type=int, default=30, help="different letters per size")
     parser.add_argument("--rounds", type=int, default=5, help="passes through them")
+    parser.add_argument("--no-photos", action="store_true", help="leave out the OCR part")
     args = parser.parse_args()
 
     logging.getLogger("bot.i18n.catalogs").setLevel(logging.ERROR)
@@ -113,7 +116,7 @@ def main() -> None:
     verdict = "met" if growth <= MAX_GROWTH else "NOT met"
     print(f"growth 20k/1k: {growth:.1f}x for 20x the text (target <= {MAX_GROWTH:.0f}x): {verdict}")
 
-    photos = measure_photos(reader)
+    photos = None if args.no_photos else measure_photos()
     extra = ""
     if photos is None:
         print("photos: not measured here (see measure_photos)")
