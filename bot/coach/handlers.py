@@ -15,7 +15,7 @@ from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.coach import engine
-from bot.coach.engine import EngineError, Progress, StaleAction
+from bot.coach.engine import EngineError, Progress
 from bot.coach.flow import Action
 from bot.coach.model import Script, choices_of
 from bot.coach.progress_cache import load_progress, remember_progress
@@ -344,12 +344,7 @@ async def _apply(
     script = svc.scripts[record.script_id]
     try:
         new = engine.apply(script, progress, action, datetime.now(UTC), revision=revision)
-    except StaleAction:
-        await show_progress(
-            update, context, record, progress, note=T_("Die knop hoorde bij een eerdere stap. Hier ben je nu:")
-        )
-        return
-    except EngineError as exc:
+    except EngineError as exc:  # a stale button included: each reason has its own sentence
         await show_progress(update, context, record, progress, note=engine_error_text(exc.reason))
         return
     state = new.to_json()

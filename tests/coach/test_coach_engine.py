@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.coach import engine
 from bot.coach.engine import Action, InvalidAction, InvalidAnswer, Progress, StaleAction
-from bot.coach.graph import paths
+from bot.coach.paths import paths
 from bot.coach.script import Script
 
 
