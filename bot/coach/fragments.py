@@ -188,7 +188,9 @@ def _pruned_rules(step: Any, kept: Mapping[str, set[str]]) -> tuple[Rule, ...]:
     rules: list[Rule] = []
     for rule in step.next:
         if rule.when:
-            when = {key: tuple(v for v in values if key not in kept or v in kept[key]) for key, values in rule.when.items()}
+            when = {
+                key: tuple(v for v in values if key not in kept or v in kept[key]) for key, values in rule.when.items()
+            }
             if not all(when.values()):
                 continue  # it tested only buttons this script leaves out
             rule = _same_lines(rule, rule.model_copy(update={"when": when}))

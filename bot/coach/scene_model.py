@@ -34,7 +34,7 @@ __all__ = [
 #: Scene ids travel in callback data ("o:s:<scene>"), so they stay short.
 SCENE_ID = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
 TURN_ID = re.compile(r"^[a-z][a-z0-9_]{0,15}$")
-CHOICE_ID = re.compile(r"^[a-z0-9_]{1,8}$")
+CHOICE_ID = re.compile(r"^[a-z0-9_]{1,16}$")
 
 #: The four focus levels of a conversation (seed 003, De Horizon): what a parent is after, and
 #: what an answer gives. Feedback such as "de ouder zocht procedure; jij gaf gevoel" rests on them.
@@ -44,6 +44,7 @@ FOCUS_LEVELS: tuple[str, ...] = ("inhoud", "gevoel", "interactie", "procedure")
 #: How good an answer is. After anything but ``goed`` the teacher may try again.
 Quality = Literal["goed", "matig", "zwak"]
 QUALITIES: tuple[str, ...] = ("goed", "matig", "zwak")
+
 
 class Choice(Located):
     """One answer the teacher can give, with what it earns."""

@@ -104,6 +104,12 @@ def check_scene(scene: Scene, scripts: Mapping[str, Script]) -> list[ContentProb
     targets = _check_ids(scene, add)
     for turn in scene.turns:
         _check_turn(scene, turn, targets, add)
+    places = {next((i for i, c in enumerate(turn.choices) if c.quality == "goed"), -1) for turn in scene.turns}
+    if len(places) == 1:
+        add(
+            scene.line_of("turns"),
+            "the good answer stands at the same place in every turn; vary it, or the letter gives it away",
+        )
     for text, line in _texts(scene):
         if "{" in text or "}" in text:
             add(line, "no curly braces in a scene: the teacher's own first sentence is shown by the bot")
@@ -150,7 +156,7 @@ def _check_turn(scene: Scene, turn: Turn, targets: set[str], add: _Add) -> None:
     for choice in turn.choices:
         where = f"{name}, choice {choice.id!r}"
         if not CHOICE_ID.match(choice.id):
-            add(choice.line_of("id"), f"{where}: use a-z, 0-9 and _, at most 8 characters")
+            add(choice.line_of("id"), f"{where}: use a-z, 0-9 and _, at most 16 characters")
         if choice.id in ids:
             add(choice.line_of("id"), f"{where}: used twice in this turn")
         ids.add(choice.id)
