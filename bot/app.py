@@ -26,6 +26,8 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.coach import handlers as coach
+from bot.coach import practice_handlers as practice
+from bot.coach.scenes import SCENES, load_scenes
 from bot.coach.script import load_scripts
 from bot.common import fallbacks, language, privacy, start
 from bot.common.errors import on_error
@@ -88,12 +90,14 @@ def load_services(settings: Settings) -> Services:
     catalogs.load()
     install(catalogs)
     db = Database(settings.db_path)
+    scripts = load_scripts(settings.dialogues_dir)
     return Services(
         settings=settings,
         db=db,
         repo=Repository(db),
         catalogs=catalogs,
-        scripts=load_scripts(settings.dialogues_dir),
+        scripts=scripts,
+        scenes=load_scenes(settings.dialogues_dir / SCENES, scripts),
         glossary=Glossary.load(settings.glossary_dir, catalogs),
         invitations=InvitationStore(db),
         reminders=ReminderStore(db),
@@ -160,7 +164,8 @@ def register_handlers(app: Application, settings: Settings) -> None:  # type: ig
     app.add_handler(CommandHandler("privacy", privacy.privacy))
     app.add_handler(CommandHandler("wis", privacy.ask_erase))
     app.add_handler(CommandHandler("stop", start.stop))
-    for handler in coach.handlers() + invitations.handlers() + reminders.handlers() + glossary.handlers():
+    features = coach.handlers() + practice.handlers() + invitations.handlers() + reminders.handlers()
+    for handler in features + glossary.handlers():
         app.add_handler(handler)
 
     app.add_handler(CallbackQueryHandler(start.choose_role, pattern=r"^r:"))

@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 
 from bot.coach.fragments import FRAGMENTS, load_fragments
-from bot.coach.model import END, Fragment, Script
-from bot.coach.scenes import SCENES, Scene, load_scenes
+from bot.coach.model import END, AnyStep, Fragment, Script, is_optional
+from bot.coach.scene_model import Scene
+from bot.coach.scenes import SCENES, load_scenes
 from bot.coach.script import load_scripts
 
 __all__ = ["fragment_mermaid", "mermaid", "scene_mermaid", "write_diagrams"]
@@ -83,10 +84,10 @@ def scene_mermaid(scene: Scene) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _step_lines(step: object, end_label: str = "script_card") -> list[str]:
+def _step_lines(step: AnyStep, end_label: str = "script_card") -> list[str]:
     step_id = step.id
     label = f"{step_id}<br/>{_KIND_NAMES[step.kind]}"
-    if getattr(step, "optional", False):
+    if is_optional(step):
         label += " · optioneel"
     routes = step.routes
     branching = any(rule.when for rule in routes)

@@ -150,7 +150,8 @@ def _check_include(path: Path, part: Include, by_id: Mapping[str, Any], raw_incl
                 ContentProblem(
                     path,
                     line,
-                    f"{name}: options of {step_id!r}: unknown value(s) {', '.join(unknown)} (known: {', '.join(known)})",
+                    f"{name}: options of {step_id!r}: unknown value(s) {', '.join(unknown)} "
+                    f"(known: {', '.join(known)})",
                 )
             )
         elif len(set(values)) < 2:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bot.coach.located import RawMapping, attach_lines, validate
 from bot.coach.model import OFFICIAL_SOURCES, SEED_FILES, Script, TextStep, is_known_source
-from bot.coach.scene_model import CHOICE_ID, SCENE_ID, TURN_ID, Scene, Turn
+from bot.coach.scene_model import CHOICE_ID, SCENE_ID, TURN_ID, Ending, Scene, Turn
 from bot.content.loading import ContentError, ContentProblem, load_yaml
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "reading_seconds",
     "routes",
     "scene_strings",
+    "scenes_for",
 ]
 
 #: Scenes live beside the scripts, in their own folder.
@@ -138,7 +139,8 @@ def _check_script_link(scene: Scene, scripts: Mapping[str, Script], add: _Add) -
 
 def _check_ids(scene: Scene, add: _Add) -> set[str]:
     seen: dict[str, int] = {}
-    for item in (*scene.turns, *scene.endings):
+    items: tuple[Turn | Ending, ...] = (*scene.turns, *scene.endings)
+    for item in items:
         line = item.line_of("id")
         if not TURN_ID.match(item.id):
             add(line, f"id {item.id!r}: use a-z, 0-9 and _, start with a letter, at most 16 characters")
@@ -168,7 +170,8 @@ def _check_turn(scene: Scene, turn: Turn, targets: set[str], add: _Add) -> None:
         if len(choice.feedback) > FEEDBACK_LIMIT:
             add(
                 choice.line_of("feedback"),
-                f"{where}: feedback has {len(choice.feedback)} characters; keep it to one sentence under {FEEDBACK_LIMIT}",
+                f"{where}: feedback has {len(choice.feedback)} characters; "
+                f"keep it to one sentence under {FEEDBACK_LIMIT}",
             )
         elif len(_SENTENCE_END.findall(choice.feedback.rstrip(".!? "))) > 0:
             add(choice.line_of("feedback"), f"{where}: feedback is one sentence (join with ';' or ':' if you must)")
@@ -198,9 +201,7 @@ def _check_routes(scene: Scene, add: _Add) -> None:
         return
     reached: set[str] = set()
     longest = 0.0
-    count = 0
-    for route in routes(scene):
-        count += 1
+    for count, route in enumerate(routes(scene), start=1):
         if count > MAX_ROUTES:
             add(scene.line_of("turns"), f"more than {MAX_ROUTES} routes; let answers lead to the same turns")
             return
@@ -215,7 +216,8 @@ def _check_routes(scene: Scene, add: _Add) -> None:
             )
             return
         longest = max(longest, reading_seconds(scene, route))
-    for item in (*scene.turns, *scene.endings):
+    items: tuple[Turn | Ending, ...] = (*scene.turns, *scene.endings)
+    for item in items:
         if item.id not in reached:
             add(item.line, f"{item.id!r} is unreachable: no answer leads to it")
     if longest > MAX_SECONDS:
@@ -224,6 +226,11 @@ def _check_routes(scene: Scene, add: _Add) -> None:
             f"the longest route takes about {longest:.0f} s to read and answer; keep a scene under {MAX_SECONDS} s "
             "(shorter lines, fewer turns)",
         )
+
+
+def scenes_for(scenes: Mapping[str, Scene], script_id: str) -> list[Scene]:
+    """The scenes that practise one kind of conversation (offered on its finished card)."""
+    return [scene for scene in scenes.values() if scene.script == script_id]
 
 
 def routes(scene: Scene) -> Iterator[Route]:
