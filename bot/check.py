@@ -79,6 +79,8 @@ def _check_translated_html(locales: Path) -> list[str]:
             for message in catalog:
                 if not message.id or not message.string:
                     continue
+                if message.locations and not any(path.endswith(".py") for path, _line in message.locations):
+                    continue  # content texts (scripts, scenes) are plain text: the renderer escapes them
                 strings = message.string if isinstance(message.string, tuple) else (message.string,)
                 for text in strings:
                     error = check_html(str(text)) if text else None
