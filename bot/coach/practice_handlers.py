@@ -22,7 +22,7 @@ from bot.coach.scene_model import Scene
 from bot.coach.scenes import scenes_for
 from bot.coach.texts import engine_error_text
 from bot.common.ids import parse_id
-from bot.common.replies import answer_query, keyboard, replace_or_reply
+from bot.common.replies import answer_query, keyboard, replace_or_reply, reply
 from bot.i18n import T_, current_language
 from bot.services import Services, services
 
@@ -116,12 +116,23 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     parts = (query.data or "").split(":")
     action = parts[1] if len(parts) > 1 else ""
+    revision = parse_id(parts[2]) if action in _ACTIONS and len(parts) >= 3 else None
+    prep_id = parse_id(parts[2]) if action == "k" and len(parts) >= 3 else None
+    known = (
+        action in ("menu", "x", "card")
+        or (action == "s" and len(parts) == 3 and parts[2] in svc.scenes)
+        or (action == "k" and prep_id is not None)
+        or (action in _ACTIONS and revision is not None)
+    )
+    if not known:  # forged or from an older version of the bot: say so, change nothing
+        await answer_query(query, T_("Deze knop werkt niet meer."))
+        return
     await answer_query(query)
     if action == "menu":
         await show_menu(update, context)
-    elif action == "s" and len(parts) == 3 and parts[2] in svc.scenes:
+    elif action == "s":
         await _store(update, context, engine.start(svc.scenes[parts[2]]))
-    elif action == "k" and len(parts) >= 3 and (prep_id := parse_id(parts[2])) is not None:
+    elif action == "k" and prep_id is not None:
         await _start_for_preparation(update, context, prep_id, parts[3] if len(parts) > 3 else None)
     elif action == "x":
         current = await _loaded(svc, user.id)
@@ -130,10 +141,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await show_menu(update, context)
     elif action == "card":
         await _open_card(update, context)
-    elif action in _ACTIONS and len(parts) >= 3:
-        await _apply(update, context, _ACTIONS[action], parts[3] if len(parts) > 3 else "", parse_id(parts[2]))
     else:
-        await _gone(update)
+        await _apply(update, context, _ACTIONS[action], parts[3] if len(parts) > 3 else "", revision)
 
 
 async def _start_for_preparation(
@@ -142,8 +151,8 @@ async def _start_for_preparation(
     svc = services(context)
     user = update.effective_user
     record = await svc.repo.get_preparation(user.id, prep_id) if user else None
-    if record is None:
-        await _gone(update)
+    if record is None:  # someone else's, deleted, or forged: the open practice (if any) stays as it is
+        await reply(update, T_("Deze voorbereiding bestaat niet meer."))
         return
     scenes = scenes_for(svc.scenes, record.script_id)
     chosen = next((scene for scene in scenes if scene.id == scene_id), None) if scene_id else None

@@ -105,7 +105,11 @@ def check_scene(scene: Scene, scripts: Mapping[str, Script]) -> list[ContentProb
     targets = _check_ids(scene, add)
     for turn in scene.turns:
         _check_turn(scene, turn, targets, add)
-    places = {next((i for i, c in enumerate(turn.choices) if c.quality == "goed"), -1) for turn in scene.turns}
+    places = {
+        next(index for index, choice in enumerate(turn.choices) if choice.quality == "goed")
+        for turn in scene.turns
+        if any(choice.quality == "goed" for choice in turn.choices)
+    }
     if len(places) == 1:
         add(
             scene.line_of("turns"),
