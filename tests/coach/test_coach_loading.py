@@ -320,16 +320,26 @@ def test_empty_folder(tmp_path: Path) -> None:
     assert problems_of(tmp_path) == [f"{tmp_path}: no dialogue scripts (*.yaml) found"]
 
 
-def test_the_worked_example_in_the_readme_is_a_valid_script(tmp_path: Path) -> None:
-    readme = (Path(__file__).resolve().parents[2] / "dialogues" / "README.md").read_text(encoding="utf-8")
-    example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
-    (tmp_path / "rapportgesprek.yaml").write_text(example, encoding="utf-8")
+def test_the_worked_examples_in_the_readme_are_valid(tmp_path: Path) -> None:
+    """The README's script, fragment and scene examples load as they are written (next helpers copy them)."""
+    import shutil
+
+    from bot.coach.fragments import load_fragments
+    from bot.coach.paths import main_path
+    from bot.coach.scenes import load_scenes, routes
+
+    readme = (DIALOGUES / "README.md").read_text(encoding="utf-8")
+    script_text, fragment_text, scene_text = [block.split("```", 1)[0] for block in readme.split("```yaml\n")[1:4]]
+    (tmp_path / "rapportgesprek.yaml").write_text(script_text, encoding="utf-8")
+    shutil.copytree(DIALOGUES / "fragments", tmp_path / "fragments")
+    (tmp_path / "fragments" / "kort_afsluiten.yaml").write_text(fragment_text, encoding="utf-8")
     script = load_scripts(tmp_path)["rapportgesprek"]
-    assert [step.id for step in script.steps] == [
-        "welkom",
-        "moment",
-        "opening",
-        "zorgen",
-        "zorg",
-        "afspraken",
-    ]
+    assert [step.id for step in script.steps][:7] == [
+        "moment", "eerste_zin", "zorgen", "zorg", "reactie", "antwoord", "zelf",
+    ]  # fmt: skip
+    assert len(main_path(script)) == 11  # as the README says
+    assert set(load_fragments(tmp_path / "fragments")) == {"logistiek", "kort_afsluiten"}
+    (tmp_path / "oefenen").mkdir()
+    (tmp_path / "oefenen" / "rapport_oefenen.yaml").write_text(scene_text, encoding="utf-8")
+    scene = load_scenes(tmp_path / "oefenen", {"rapportgesprek": script})["rapport_oefenen"]
+    assert {len(route.moves) for route in routes(scene)} <= {4, 5, 6}
