@@ -122,12 +122,17 @@ def test_check_fails_on_a_stale_translation(content_copy: Path) -> None:
 def test_check_reports_a_broken_script_with_file_and_line(content_copy: Path) -> None:
     script = content_copy / "dialogues" / "zorgen_delen.yaml"
     lines = script.read_text(encoding="utf-8").splitlines()
-    index = next(i for i, line in enumerate(lines) if line.strip() == "- id: opening")
+    index = next(i for i, line in enumerate(lines) if line.strip() == "- id: goed")
     lines.insert(index + 1, "    colour: blauw")
     script.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fragment = content_copy / "dialogues" / "fragments" / "logistiek.yaml"
+    text = fragment.read_text(encoding="utf-8")
+    fragment.write_text(text.replace("goto: tip_vooraf", "goto: tip_vooraff"), encoding="utf-8")
+    line = text[: text.index("goto: tip_vooraf")].count("\n") + 1
     result = samenspraak("check", "--content", str(content_copy))
     assert result.returncode == 1
     assert f"zorgen_delen.yaml:{index + 2}" in result.stdout and "colour" in result.stdout
+    assert f"logistiek.yaml:{line}: step 'ouders_weten': goto 'tip_vooraff' goes to no step" in result.stdout
 
 
 def test_stats_lists_asked_terms_and_unmatched_questions_without_ids(tmp_path: Path) -> None:
