@@ -73,7 +73,8 @@ def practice_screen(view: PracticeView, revision: int, has_card: bool, note: str
     if view.opening:
         who = T_("Jij, met je eigen eerste zin:") if view.own_opening else T_("Jij:")
         lines += ["", f"🗣 {bold(who)} «{esc(view.opening)}»"]
-    lines += ["", f"💬 {bold(T_('Ouder:'))} {esc(view.parent)}"]
+    parent_label = T_("Ouder:")
+    lines += ["", f"💬 {bold(parent_label)} {esc(view.parent)}"]
     rows: Rows = []
     if view.kind == "choose":
         lines += ["", bold(T_("Wat zeg je?"))]
@@ -82,10 +83,12 @@ def practice_screen(view: PracticeView, revision: int, has_card: bool, note: str
         rows.append([(T_("⏹ Stoppen"), "o:x")])
         return "\n".join(lines), rows
     quality = view.quality or "matig"
+    you = T_("Jij:")
+    verdict = T_(_VERDICTS[quality])
     lines += [
-        f"🗣 {bold(T_('Jij:'))} «{esc(view.said)}»",
+        f"🗣 {bold(you)} «{esc(view.said)}»",
         "",
-        f"{_MARKS[quality]} {bold(T_(_VERDICTS[quality]))} {esc(view.feedback)}",
+        f"{_MARKS[quality]} {bold(verdict)} {esc(view.feedback)}",
         "📚 " + esc(T_("Bron: {source}").format(source=source_label(view.source or ""))),
     ]
     if view.can_retry:
