@@ -116,57 +116,66 @@ def test_scene_texts_are_extracted_with_lines_and_comments(scenes: dict[str, Sce
     assert all(text.strip() for text, _line, _comment in found)
 
 
-BROKEN_SCENE = """\
-id: proef
-script: verwijzing_tlv
-title: Proef
-situation: Een korte situatie voor de test.
-opening:
-  from: eerste_zinn
-  text: Een eerste zin voor de test.
-turns:
-  - id: een
-    parent: Wat bedoelt u?
-    choices:
-      - {id: a, say: Antwoord a, quality: zwak, feedback: Niet goed genoeg hier., source: 003_5df548e9c9bffea1.txt, next: twee}
-      - {id: b, say: Antwoord b, quality: zwak, feedback: Ook niet goed hier., source: 003_5df548e9c9bffea1.txt, next: twe}
-      - {id: c, say: Antwoord c, quality: matig, feedback: Twee zinnen. Dat mag niet., source: blog.example.com, next: twee}
-  - id: twee
-    parent: En nu?
-    choices:
-      - {id: a, say: Antwoord a, quality: goed, feedback: Dit was een goed antwoord., source: 003_5df548e9c9bffea1.txt, next: klaar}
-      - {id: b, say: Antwoord b, quality: zwak, feedback: Dit was geen goed antwoord., source: 003_5df548e9c9bffea1.txt, next: klaar}
-      - {id: c, say: Antwoord c, quality: zwak, feedback: Dit was ook geen goed antwoord., source: 003_5df548e9c9bffea1.txt, next: klaar}
-  - id: drie
-    parent: Nog iets?
-    choices:
-      - {id: a, say: Antwoord a, quality: goed, feedback: Dit was een goed antwoord., source: 003_5df548e9c9bffea1.txt, next: klaar}
-      - {id: b, say: Antwoord b, quality: zwak, feedback: Dit was geen goed antwoord., source: 003_5df548e9c9bffea1.txt, next: klaar}
-      - {id: c, say: Antwoord c, quality: zwak, feedback: Dit was ook geen goed antwoord., source: 003_5df548e9c9bffea1.txt, next: klaar}
-  - id: vier
-    parent: Tot slot?
-    choices:
-      - {id: a, say: Antwoord a, quality: goed, feedback: Dit was een goed antwoord., source: 003_5df548e9c9bffea1.txt, next: klaar}
-      - {id: b, say: Antwoord b, quality: zwak, feedback: Dit was geen goed antwoord., source: 003_5df548e9c9bffea1.txt, next: klaar}
-      - {id: c, say: Antwoord c, quality: zwak, feedback: Dit was ook geen goed antwoord., source: 003_5df548e9c9bffea1.txt, next: klaar}
-endings:
-  - {id: klaar, tone: rustig, text: Het gesprek is rustig afgelopen.}
-"""
+SEED = "003_5df548e9c9bffea1.txt"
+
+
+def _choice(choice_id: str, quality: str, feedback: str, target: str, source: str = SEED) -> str:
+    return (
+        f"      - id: {choice_id}\n        say: Antwoord {choice_id}\n        quality: {quality}\n"
+        f"        feedback: {feedback}\n        source: {source}\n        next: {target}\n"
+    )
+
+
+def _turn(turn_id: str, parent: str, *choices: str) -> str:
+    return f"  - id: {turn_id}\n    parent: {parent}\n    choices:\n" + "".join(choices)
+
+
+def _scene(first: str, opening: str = "eerste_zin") -> str:
+    rest = "".join(
+        _turn(
+            turn_id,
+            "Nog iets?",
+            _choice("a", "goed", "Dit was een goed antwoord.", "klaar"),
+            _choice("b", "zwak", "Dit was geen goed antwoord.", "klaar"),
+            _choice("c", "zwak", "Dit was ook geen goed antwoord.", "klaar"),
+        )
+        for turn_id in ("twee", "drie", "vier")
+    )
+    return (
+        "id: proef\nscript: verwijzing_tlv\ntitle: Proef\nsituation: Een korte situatie voor de test.\n"
+        f"opening:\n  from: {opening}\n  text: Een eerste zin voor de test.\nturns:\n{first}{rest}"
+        "endings:\n  - id: klaar\n    tone: rustig\n    text: Het gesprek is rustig afgelopen.\n"
+    )
+
+
+def _line_of(text: str, part: str) -> int:
+    return text[: text.index(part)].count("\n") + 1
 
 
 def test_scene_mistakes_each_get_file_and_line(tmp_path: Path, scripts: dict[str, Script]) -> None:
+    first = _turn(
+        "een",
+        "Wat bedoelt u?",
+        _choice("a", "zwak", "Niet goed genoeg hier.", "twee"),
+        _choice("b", "zwak", "Ook niet goed hier.", "twe"),
+        _choice("c", "matig", "Twee zinnen. Dat mag niet.", "twee", source="blog.example.com"),
+    )
+    text = _scene(first, opening="eerste_zinn")
     path = tmp_path / "proef.yaml"
-    path.write_text(BROKEN_SCENE, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(ContentError) as caught:
         load_scenes(tmp_path, scripts)
     found = [str(problem) for problem in caught.value.problems]
+    dangling = _line_of(text, "next: twe\n")
     expected = [
-        f"{path}:6: opening from 'eerste_zinn': not a text question of script 'verwijzing_tlv' (did you mean 'eerste_zin'?)",
-        f"{path}:13: turn 'een', choice 'b': next 'twe' is no turn or ending (did you mean 'twee'?)",
-        f"{path}:14: turn 'een', choice 'c': feedback is one sentence",
-        f"{path}:14: turn 'een', choice 'c': source 'blog.example.com' is neither a seed document",
-        f"{path}:11: turn 'een': give at least one good answer",
-        f"{path}:8: the good answer stands at the same place in every turn",
+        f"{path}:{_line_of(text, 'from: eerste_zinn')}: opening from 'eerste_zinn': not a text question "
+        "of script 'verwijzing_tlv' (did you mean 'eerste_zin'?)",
+        f"{path}:{dangling}: turn 'een', choice 'b': next 'twe' is no turn or ending "
+        "(did you mean 'twee'?)",
+        f"{path}:{_line_of(text, 'feedback: Twee')}: turn 'een', choice 'c': feedback is one sentence",
+        f"{path}:{_line_of(text, 'source: blog')}: turn 'een', choice 'c': source 'blog.example.com' is neither",
+        f"{path}:{_line_of(text, '    choices:')}: turn 'een': give at least one good answer",
+        f"{path}:{_line_of(text, 'turns:')}: the good answer stands at the same place in every turn",
     ]
     for start in expected:
         assert any(problem.startswith(start) for problem in found), (start, found)
@@ -174,25 +183,15 @@ def test_scene_mistakes_each_get_file_and_line(tmp_path: Path, scripts: dict[str
 
 
 def test_routes_must_have_four_to_six_turns(tmp_path: Path, scripts: dict[str, Script]) -> None:
-    text = BROKEN_SCENE.replace("from: eerste_zinn", "from: eerste_zin")
-    text = text.replace("next: twe}", "next: twee}").replace("Twee zinnen. Dat mag niet.", "Een zin die wel mag.")
-    text = text.replace("source: blog.example.com", "source: 003_5df548e9c9bffea1.txt")
-    text = text.replace(
-        "{id: a, say: Antwoord a, quality: zwak, feedback: Niet goed",
-        "{id: a, say: Antwoord a, quality: goed, feedback: Niet goed",
+    first = _turn(
+        "een",
+        "Wat bedoelt u?",
+        _choice("a", "zwak", "Niet goed genoeg hier.", "twee"),
+        _choice("b", "goed", "Wel goed hier.", "twee"),
+        _choice("c", "matig", "Half goed hier.", "twee"),
     )
-    text = text.replace(
-        "  - id: drie\n    parent: Nog iets?\n    choices:\n      - {id: a, say: Antwoord a, quality: goed",
-        "  - id: drie\n    parent: Nog iets?\n    choices:\n      - {id: a, say: Antwoord a, quality: zwak",
-    )
-    text = text.replace(
-        "      - {id: b, say: Antwoord b, quality: zwak, feedback: Dit was geen goed antwoord., source: 003_5df548e9c9bffea1.txt, next: klaar}\n      - {id: c, say: Antwoord c, quality: zwak, feedback: Dit was ook geen goed antwoord., source: 003_5df548e9c9bffea1.txt, next: klaar}\n  - id: vier",
-        "      - {id: b, say: Antwoord b, quality: goed, feedback: Dit was geen goed antwoord., source: 003_5df548e9c9bffea1.txt, next: klaar}\n      - {id: c, say: Antwoord c, quality: zwak, feedback: Dit was ook geen goed antwoord., source: 003_5df548e9c9bffea1.txt, next: klaar}\n  - id: vier",
-    )
-    (tmp_path / "proef.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "proef.yaml").write_text(_scene(first), encoding="utf-8")
     with pytest.raises(ContentError) as caught:
         load_scenes(tmp_path, scripts)
     found = [str(problem) for problem in caught.value.problems]
-    assert any("a route has 2 turns (een -> twee -> klaar); every route has 4 to 6" in problem for problem in found), (
-        found
-    )
+    assert any("a route has 2 turns (een -> twee -> klaar); every route has 4 to 6" in p for p in found), found
