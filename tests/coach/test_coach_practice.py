@@ -170,8 +170,7 @@ def test_scene_mistakes_each_get_file_and_line(tmp_path: Path, scripts: dict[str
     expected = [
         f"{path}:{_line_of(text, 'from: eerste_zinn')}: opening from 'eerste_zinn': not a text question "
         "of script 'verwijzing_tlv' (did you mean 'eerste_zin'?)",
-        f"{path}:{dangling}: turn 'een', choice 'b': next 'twe' is no turn or ending "
-        "(did you mean 'twee'?)",
+        f"{path}:{dangling}: turn 'een', choice 'b': next 'twe' is no turn or ending (did you mean 'twee'?)",
         f"{path}:{_line_of(text, 'feedback: Twee')}: turn 'een', choice 'c': feedback is one sentence",
         f"{path}:{_line_of(text, 'source: blog')}: turn 'een', choice 'c': source 'blog.example.com' is neither",
         f"{path}:{_line_of(text, '    choices:')}: turn 'een': give at least one good answer",
