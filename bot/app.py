@@ -64,6 +64,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("voorbereiden", N_("Leraren: een oudergesprek voorbereiden")),
     ("verder", N_("Leraren: verder met een voorbereiding")),
     ("kaart", N_("Leraren: de voorbereidingskaart tonen")),
+    ("oefenen", N_("Leraren: een gesprek oefenen")),
     ("privacy", N_("Wat wordt er bewaard?")),
     ("wis", N_("Alles over mij wissen")),
     ("stop", N_("Stoppen of pauzeren")),
