@@ -76,7 +76,7 @@ def review_screen(card: Card, view: StepView, prep_id: int, revision: int, bot_u
     text = card_html(card, bot_username, header=intro)
     rows: Rows = []
     for item in view.review:
-        label = item.question_text
+        label = item.question_text.rsplit("\n", 1)[-1]  # the question itself, not a welcome above it
         label = label if len(label) <= 40 else label[:39] + _ELLIPSIS
         rows.append([(f"✏️ {label}", data("e", prep_id, revision, item.step_id))])
     rows.append([(T_("✅ Klaar: kaart bewaren"), data("f", prep_id, revision))])

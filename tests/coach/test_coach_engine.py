@@ -101,7 +101,7 @@ def test_placeholder_is_filled_and_marked(scripts: dict[str, Script], now: dt.da
     script = scripts["zorgen_delen"]
     progress = to(script, "antwoord", now)
     view = engine.view(script, progress)
-    assert view.text == "Stel dat de ouders zeggen: Voorbeeldantwoord bij reactie Wat antwoord je dan?"
+    assert view.text == "Stel dat de ouders zeggen: “Voorbeeldantwoord bij reactie” Wat antwoord je dan?"
     assert [segment.from_user for segment in view.segments] == [False, True, False]
 
 
