@@ -26,6 +26,8 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.coach import handlers as coach
+from bot.coach import practice_handlers as practice
+from bot.coach.scenes import SCENES, load_scenes
 from bot.coach.script import load_scripts
 from bot.common import fallbacks, language, privacy, start
 from bot.common.errors import on_error
@@ -65,6 +67,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("voorbereiden", N_("Leraren: een oudergesprek voorbereiden")),
     ("verder", N_("Leraren: verder met een voorbereiding")),
     ("kaart", N_("Leraren: de voorbereidingskaart tonen")),
+    ("oefenen", N_("Leraren: een gesprek oefenen")),
     ("privacy", N_("Wat wordt er bewaard?")),
     ("wis", N_("Alles over mij wissen")),
     ("stop", N_("Stoppen of pauzeren")),
@@ -92,12 +95,14 @@ def load_services(settings: Settings) -> Services:
     install(catalogs)
     db = Database(settings.db_path)
     glossary = Glossary.load(settings.glossary_dir, catalogs)
+    scripts = load_scripts(settings.dialogues_dir)
     return Services(
         settings=settings,
         db=db,
         repo=Repository(db),
         catalogs=catalogs,
-        scripts=load_scripts(settings.dialogues_dir),
+        scripts=scripts,
+        scenes=load_scenes(settings.dialogues_dir / SCENES, scripts),
         glossary=glossary,
         letters=LetterReader(glossary),
         invitations=InvitationStore(db),
@@ -166,7 +171,8 @@ def register_handlers(app: Application, settings: Settings) -> None:  # type: ig
     app.add_handler(CommandHandler("privacy", privacy.privacy))
     app.add_handler(CommandHandler("wis", privacy.ask_erase))
     app.add_handler(CommandHandler("stop", start.stop))
-    for handler in coach.handlers() + invitations.handlers() + reminders.handlers() + glossary.handlers():
+    features = coach.handlers() + practice.handlers() + invitations.handlers() + reminders.handlers()
+    for handler in features + glossary.handlers():
         app.add_handler(handler)
     for handler in photos.handlers():  # photos and PDFs of letters (stickers, voice ... go to the fallback)
         app.add_handler(handler)

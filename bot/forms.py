@@ -18,6 +18,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot.coach.dates import DateInputError, format_moment, parse_moment
+from bot.coach.refusals import Refusal
 from bot.coach.texts import engine_error_text
 from bot.common.replies import answer_query, bold, esc, italic, keyboard, replace_or_reply
 from bot.i18n import T_, current_language
@@ -180,7 +181,7 @@ async def _accept(
     if value is not None and not raw:
         value = value.strip()
         if not value:
-            await _show(update, form, state, note=engine_error_text("empty"))
+            await _show(update, form, state, note=engine_error_text(Refusal.EMPTY))
             return
         if len(value) > current.max_length:
             await _show(

@@ -18,6 +18,7 @@ from bot.storage.repository import Repository
 
 if TYPE_CHECKING:
     from bot.coach.engine import Progress
+    from bot.coach.scene_model import Scene
     from bot.coach.script import Script
     from bot.glossary.service import Glossary
     from bot.letters.reader import LetterReader
@@ -37,6 +38,8 @@ class Services:
     reminders: ReminderStore
     #: Reads photographed and PDF letters in worker processes (bot/letters/reading.py).
     photo_reader: PhotoReader
+    #: Practice scenes (dialogues/oefenen), keyed by id.
+    scenes: dict[str, Scene] = field(default_factory=dict)
     #: Parsed preparation states (bot/coach/progress_cache.py), keyed by (script id, stored JSON).
     progress_cache: LRU[tuple[str, str], Progress] = field(default_factory=lambda: LRU(1_000))
     #: Rendered glossary answers (text, encoded keyboard) by what they show (bot/glossary/handlers.py).

@@ -1,6 +1,6 @@
-"""Plain text goes to whoever is waiting for it: an open form, the teacher's open preparation step,
-else a letter (forwarded, or longer than a question: ``bot.letters.reader.looks_like_letter``),
-else the glossary."""
+"""Plain text goes to whoever is waiting for it: an open form, an open practice (a typed letter),
+the teacher's open preparation step, else a letter (forwarded, or longer than a question:
+``bot.letters.reader.looks_like_letter``), else the glossary."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import forms
+from bot.coach import practice_handlers as practice
 from bot.coach.handlers import take_text_answer
 from bot.glossary.handlers import answer_question
 from bot.letters.handlers import answer_letter
@@ -16,6 +17,8 @@ from bot.letters.reader import looks_like_letter
 
 async def route_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if await forms.take_text(update, context):
+        return
+    if await practice.take_text(update, context):
         return
     if await take_text_answer(update, context):
         return

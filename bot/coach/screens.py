@@ -76,19 +76,20 @@ def review_screen(card: Card, view: StepView, prep_id: int, revision: int, bot_u
     text = card_html(card, bot_username, header=intro)
     rows: Rows = []
     for item in view.review:
-        label = item.question_text
+        label = item.question_text.rsplit("\n", 1)[-1]  # the question itself, not a welcome above it
         label = label if len(label) <= 40 else label[:39] + _ELLIPSIS
         rows.append([(f"✏️ {label}", data("e", prep_id, revision, item.step_id))])
     rows.append([(T_("✅ Klaar: kaart bewaren"), data("f", prep_id, revision))])
     return text, rows
 
 
-def done_buttons(prep_id: int) -> Rows:
-    return [
-        [(T_("📄 Kaart als bestand"), f"c:file:{prep_id}"), (T_("✏️ Aanpassen"), f"c:edit:{prep_id}")],
-        [(T_("✉️ Uitnodiging voor ouders"), f"i:new:{prep_id}"), (T_("⏰ Herinneringen"), f"m:menu:{prep_id}")],
-        [(T_("📝 Terugblik na het gesprek"), f"m:refl:{prep_id}"), (T_("🏠 Menu"), "home")],
-    ]
+def done_buttons(prep_id: int, *, practise: bool = False) -> Rows:
+    """The finished card's buttons; ``practise`` adds "oefen je eerste minuut" (a scene exists)."""
+    rows: Rows = [[(T_("🎭 Oefen je eerste minuut"), f"o:k:{prep_id}")]] if practise else []
+    rows.append([(T_("📄 Kaart als bestand"), f"c:file:{prep_id}"), (T_("✏️ Aanpassen"), f"c:edit:{prep_id}")])
+    rows.append([(T_("✉️ Uitnodiging voor ouders"), f"i:new:{prep_id}"), (T_("⏰ Herinneringen"), f"m:menu:{prep_id}")])
+    rows.append([(T_("📝 Terugblik na het gesprek"), f"m:refl:{prep_id}"), (T_("🏠 Menu"), "home")])
+    return rows
 
 
 def card_html(card: Card, bot_username: str, header: str = "", limit: int = MAX_MESSAGE_LENGTH) -> str:

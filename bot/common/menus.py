@@ -23,7 +23,7 @@ def role_keyboard() -> Markup:
 def teacher_keyboard() -> Markup:
     return keyboard(
         [
-            [(_("📝 Gesprek voorbereiden"), "c:new")],
+            [(_("📝 Gesprek voorbereiden"), "c:new"), (_("🎭 Gesprek oefenen"), "o:menu")],
             [(_("▶️ Verder waar ik was"), "c:resume"), (_("🗂 Mijn voorbereidingen"), "c:list")],
             [(_("📖 Begrippen opzoeken"), "g:intro"), (_("🌐 Taal"), "l")],
         ]
