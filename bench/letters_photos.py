@@ -116,7 +116,7 @@ async def others_p99(
     return p99(latencies), len(latencies), photos_read
 
 
-async def measure(others: int = 8, seconds: float = 6.0, rounds: int = 3) -> dict[str, float] | None:
+async def measure(others: int = 8, seconds: float = 8.0, rounds: int = 6) -> dict[str, float] | None:
     reader = PhotoReader()
     if not reader.can_ocr:
         print("photos: not measured: Tesseract's Dutch data or tesserocr is missing")
@@ -132,11 +132,15 @@ async def measure(others: int = 8, seconds: float = 6.0, rounds: int = 3) -> dic
     await start_services(app)
     try:
         without, with_photos, typed = [], [], []
-        for round_ in range(rounds):  # alternate, so a burst of load elsewhere hits all sides
-            base, n_base, _ = await others_p99(app, api, others, seconds, photos=False)
+        every = 1.0
+        for round_ in range(rounds):  # alternate (and turn the order), so load elsewhere hits all sides
+            if round_ % 2:
+                pasted, _, n_pasted = await others_p99(app, api, others, seconds, photos=False, typed_every=every)
             busy, n_busy, read = await others_p99(app, api, others, seconds, photos=True)
+            base, n_base, _ = await others_p99(app, api, others, seconds, photos=False)
             every = seconds * PHOTOS_AT_ONCE / max(read, 1)  # the same letters at the photos' pace
-            pasted, _, n_pasted = await others_p99(app, api, others, seconds, photos=False, typed_every=every)
+            if not round_ % 2:
+                pasted, _, n_pasted = await others_p99(app, api, others, seconds, photos=False, typed_every=every)
             without.append(base)
             with_photos.append(busy)
             typed.append(pasted)

@@ -49,7 +49,9 @@ async def answer_letter(update: Update, context: ContextTypes.DEFAULT_TYPE, text
         await _send(update, teacher_screens(answer, context.bot.username or "samenspraak_bot"))
         return
     language = await parent_language(update, context)
-    if len(text) >= READ_ON_THREAD_FROM:
+    # A photo's or PDF's text has waited a second for OCR already: one thread hop more costs its
+    # parent nothing and keeps the read off the loop everyone else is answered on (bench/letters.py).
+    if len(text) >= READ_ON_THREAD_FROM or source in ("photo", "pdf"):
         answer = await asyncio.to_thread(svc.letters.read, text, language, now)
     else:
         answer = svc.letters.read(text, language, now)
