@@ -77,7 +77,12 @@ async def show_progress(
         header = esc(note) if note else ""
         reflection = reflection_html(record.reflection) if record.reflection else ""
         text = card_html(card, context.bot.username, header, limit=MAX_MESSAGE_LENGTH - telegram_length(reflection))
-        practise = bool(scenes_for(svc.scenes, record.script_id))
+        # "Oefen je eerste minuut" only when the card has a first minute to practise: a route that
+        # stops before it (the child may be unsafe, so no parent talk now) offers no rehearsal.
+        practise = any(
+            scene.opening.from_step is None or bool(progress.answers.get(scene.opening.from_step))
+            for scene in scenes_for(svc.scenes, record.script_id)
+        )
         await replace_or_reply(update, text + reflection, keyboard(done_buttons(record.id, practise=practise)))
         return
     if progress.at_review:
