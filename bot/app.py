@@ -41,6 +41,7 @@ from bot.i18n import _ as translate
 from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE
 from bot.invitations import handlers as invitations
 from bot.invitations.store import InvitationStore
+from bot.letters.reader import LetterReader
 from bot.processor import PerChatUpdateProcessor
 from bot.ratelimit import PatientRateLimiter
 from bot.reminders import handlers as reminders
@@ -92,6 +93,7 @@ def load_services(settings: Settings) -> Services:
     install(catalogs)
     db = Database(settings.db_path)
     scripts = load_scripts(settings.dialogues_dir)
+    glossary = Glossary.load(settings.glossary_dir, catalogs)
     return Services(
         settings=settings,
         db=db,
@@ -99,7 +101,8 @@ def load_services(settings: Settings) -> Services:
         catalogs=catalogs,
         scripts=scripts,
         scenes=load_scenes(settings.dialogues_dir / SCENES, scripts),
-        glossary=Glossary.load(settings.glossary_dir, catalogs),
+        glossary=glossary,
+        letters=LetterReader(glossary),
         invitations=InvitationStore(db),
         reminders=ReminderStore(db),
     )

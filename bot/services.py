@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bot.coach.scene_model import Scene
     from bot.coach.script import Script
     from bot.glossary.service import Glossary
+    from bot.letters.reader import LetterReader
 
 
 @dataclass
@@ -30,6 +31,8 @@ class Services:
     catalogs: Catalogs
     scripts: dict[str, Script]
     glossary: Glossary
+    #: Reads letters for parents and teachers (bot/letters/): the glossary's forms as one automaton.
+    letters: LetterReader
     invitations: InvitationStore
     reminders: ReminderStore
     #: Practice scenes (dialogues/oefenen), keyed by id.
