@@ -25,9 +25,11 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import forms
 from bot.coach import handlers as coach
 from bot.coach.script import load_scripts
 from bot.common import fallbacks, language, privacy, start
+from bot.common.callbacks import HomeButton, LanguageButton, PrivacyButton, RoleButton
 from bot.common.errors import on_error
 from bot.common.flood import FloodGuard
 from bot.common.replies import drain_answers
@@ -160,17 +162,15 @@ def register_handlers(app: Application, settings: Settings) -> None:  # type: ig
     app.add_handler(CommandHandler("privacy", privacy.privacy))
     app.add_handler(CommandHandler("wis", privacy.ask_erase))
     app.add_handler(CommandHandler("stop", start.stop))
-    for handler in coach.handlers() + invitations.handlers() + reminders.handlers() + glossary.handlers():
+    for handler in (
+        coach.handlers() + invitations.handlers() + reminders.handlers() + forms.handlers() + glossary.handlers()
+    ):
         app.add_handler(handler)
 
-    app.add_handler(CallbackQueryHandler(start.choose_role, pattern=r"^r:"))
-    app.add_handler(CallbackQueryHandler(start.show_home, pattern=r"^home$"))
-    app.add_handler(CallbackQueryHandler(language.show_language_picker, pattern=r"^l$"))
-    app.add_handler(CallbackQueryHandler(language.choose_language, pattern=r"^l:"))
-    app.add_handler(CallbackQueryHandler(privacy.ask_erase, pattern=r"^p:erase$"))
-    app.add_handler(CallbackQueryHandler(privacy.erase, pattern=r"^p:erase!$"))
-    app.add_handler(CallbackQueryHandler(privacy.keep, pattern=r"^p:keep$"))
-    app.add_handler(CallbackQueryHandler(privacy.export, pattern=r"^p:export$"))
+    app.add_handler(CallbackQueryHandler(start.choose_role, pattern=RoleButton.pattern()))
+    app.add_handler(CallbackQueryHandler(start.show_home, pattern=HomeButton.pattern()))
+    app.add_handler(CallbackQueryHandler(language.on_button, pattern=LanguageButton.pattern()))
+    app.add_handler(CallbackQueryHandler(privacy.on_button, pattern=PrivacyButton.pattern()))
     app.add_handler(CallbackQueryHandler(fallbacks.stale_button))
 
     app.add_handler(MessageHandler(filters.UpdateType.EDITED, fallbacks.edited_message))

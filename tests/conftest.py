@@ -29,3 +29,4 @@ async def bot(tmp_path: Path) -> AsyncIterator[BotHarness]:
         yield harness
     finally:
         await harness.stop()
+    harness.assert_buttons_decode()  # whatever the test did, every button it was shown is one of ours

@@ -10,6 +10,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.common.callbacks import LanguageButton, LanguagesButton, decode
+from bot.common.fallbacks import stale_button
 from bot.common.menus import show_menu
 from bot.common.replies import answer_query, keyboard, replace_or_reply
 from bot.i18n import _, set_language
@@ -34,9 +36,9 @@ async def resolve_language(update: object, context: ContextTypes.DEFAULT_TYPE) -
         set_language(negotiate(user.language_code) or SOURCE_LANGUAGE)
 
 
-def language_keyboard(prefix: str = "l:", languages: tuple[str, ...] = PARENT_LANGUAGES) -> list[list[tuple[str, str]]]:
+def language_keyboard(languages: tuple[str, ...] = PARENT_LANGUAGES) -> list[list[tuple[str, str]]]:
     """The languages, three a row, each in its own name ("العربية", "Türkçe")."""
-    buttons = [(language_name(code), f"{prefix}{code}") for code in languages]
+    buttons = [(language_name(code), LanguageButton(code).pack()) for code in languages]
     return [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
 
 
@@ -52,14 +54,25 @@ async def show_language_picker(update: Update, context: ContextTypes.DEFAULT_TYP
     )
 
 
-async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Callback ``l:<code>``: store the choice and confirm in the new language."""
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``l`` opens the picker, ``l:<code>`` chooses a language."""
+    query = update.callback_query
+    if query is None:
+        return
+    match decode(query.data):
+        case LanguagesButton():
+            await answer_query(query)
+            await show_language_picker(update, context)
+        case LanguageButton(language=code):
+            await choose_language(update, context, code)
+        case _:
+            await stale_button(update, context)
+
+
+async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
+    """Store the choice and confirm in the new language."""
     query = update.callback_query
     if query is None or update.effective_user is None:
-        return
-    code = (query.data or "").removeprefix("l:")
-    if code not in PARENT_LANGUAGES:
-        await answer_query(query, _("Deze knop werkt niet meer."))
         return
     await services(context).repo.set_language(update.effective_user.id, code)
     set_language(code)

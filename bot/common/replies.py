@@ -21,10 +21,10 @@ from telegram import Bot, CallbackQuery, MaybeInaccessibleMessage, Message, Upda
 from telegram.error import BadRequest
 from telegram.warnings import PTBUserWarning
 
+from bot.common.callbacks import MAX_CALLBACK_BYTES
+
 #: Telegram's hard limit on the text of one message (after entity parsing).
 MAX_MESSAGE_LENGTH = 4096
-#: Telegram's hard limit on callback data, in bytes.
-MAX_CALLBACK_BYTES = 64
 
 # do_api_request warns "Please use 'Bot.sendMessage' instead" for every call to an endpoint
 # PTB has a method for; we use it on purpose (see the module docstring), for these three only.
@@ -64,12 +64,16 @@ def italic(text: object) -> str:
 
 
 def keyboard(rows: Sequence[ButtonRow]) -> dict[str, Any]:
-    """Build an inline keyboard from rows of (label, callback data); empty rows are left out."""
+    """Build an inline keyboard from rows of (label, callback data); empty rows are left out.
+
+    The data comes from a class in bot/common/callbacks.py (``SomeButton(...).pack()``), which
+    already refused anything over Telegram's limit; checked again here for data made otherwise.
+    """
     built = []
     for row in rows:
         buttons = []
         for label, data in row:
-            if len(data.encode()) > MAX_CALLBACK_BYTES:
+            if len(data) > MAX_CALLBACK_BYTES // 4 and len(data.encode()) > MAX_CALLBACK_BYTES:
                 raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
             buttons.append({"text": label[:64], "callback_data": data})
         if buttons:

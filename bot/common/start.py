@@ -5,6 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.common.callbacks import HomeButton, RoleButton
+from bot.common.fallbacks import stale_button
 from bot.common.menus import show_menu
 from bot.common.replies import answer_query, reply
 from bot.i18n import _
@@ -42,11 +44,11 @@ async def choose_role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     query = update.callback_query
     if query is None or update.effective_user is None:
         return
-    role = (query.data or "").removeprefix("r:")
-    if role not in ("teacher", "parent"):
-        await answer_query(query, _("Deze knop werkt niet meer."))
+    button = RoleButton.unpack(query.data)
+    if button is None:
+        await stale_button(update, context)
         return
-    await services(context).repo.set_role(update.effective_user.id, role)  # type: ignore[arg-type]
+    await services(context).repo.set_role(update.effective_user.id, button.role)
     await answer_query(query)
     await show_menu(update, context)
 
@@ -54,6 +56,9 @@ async def choose_role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def show_home(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Callback ``home``: back to the menu."""
     if update.callback_query:
+        if HomeButton.unpack(update.callback_query.data) is None:
+            await stale_button(update, context)
+            return
         await answer_query(update.callback_query)
     await show_menu(update, context)
 
