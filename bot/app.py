@@ -36,7 +36,7 @@ from bot.common.replies import drain_answers
 from bot.config import Settings
 from bot.glossary import handlers as glossary
 from bot.glossary.service import Glossary
-from bot.i18n import N_, Catalogs, install, using_language
+from bot.i18n import N_, Catalogs, translating
 from bot.i18n import _ as translate
 from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE
 from bot.invitations import handlers as invitations
@@ -70,25 +70,14 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 )
 
 
-#: Loggers that write message texts at DEBUG level (PTB logs every Bot API call with its
-#: parameters; httpx logs URLs with the token). They never go below INFO, whatever the
-#: operator's log level: logs must hold no message text.
-_TEXT_LOGGERS = ("telegram", "httpx", "httpcore", "hpack")
-
-
-def quiet_text_loggers() -> None:
-    for name in _TEXT_LOGGERS:
-        logger = logging.getLogger(name)
-        if logger.getEffectiveLevel() < logging.INFO:  # only ever raise the level, never lower it
-            logger.setLevel(logging.INFO)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+#: Every short form the bot runs, so a stored draft finds its form again after a restart.
+FORMS: tuple[forms.Form, ...] = (invitations.INVITATION_FORM, reminders.REFLECTION_FORM)
 
 
 def load_services(settings: Settings) -> Services:
     """Load and validate content and catalogs; raises ContentError naming file and line."""
     catalogs = Catalogs(settings.locales_dir)
     catalogs.load()
-    install(catalogs)
     db = Database(settings.db_path)
     return Services(
         settings=settings,
@@ -99,6 +88,7 @@ def load_services(settings: Settings) -> Services:
         glossary=Glossary.load(settings.glossary_dir, catalogs),
         invitations=InvitationStore(db),
         reminders=ReminderStore(db),
+        forms={form.id: form for form in FORMS},
     )
 
 
@@ -109,8 +99,10 @@ def build_application(
     get_updates_request: BaseRequest | None = None,
     rate_limited: bool = True,
 ) -> Application:  # type: ignore[type-arg]
-    """Build the bot. Pass ``request`` to talk to another Bot API transport (terminal chat, tests)."""
-    quiet_text_loggers()
+    """Build the bot. Pass ``request`` to talk to another Bot API transport (terminal chat, tests).
+
+    Logging is the caller's: the process's entry point calls ``bot.logs.setup_logging`` once.
+    """
     svc = load_services(settings)
     builder = (
         Application.builder()
@@ -207,8 +199,9 @@ async def stop_services(app: Application) -> None:  # type: ignore[type-arg]
 
 async def register_commands(app: Application) -> None:  # type: ignore[type-arg]
     """setMyCommands for every language, so Telegram's menu speaks the user's language."""
+    catalogs = app.bot_data["services"].catalogs
     for code in PARENT_LANGUAGES:
-        with using_language(code):
+        with translating(catalogs, code):
             commands = [BotCommand(name, translate(description)) for name, description in COMMANDS]
         await app.bot.set_my_commands(commands, language_code=None if code == SOURCE_LANGUAGE else code)
 

@@ -4,6 +4,10 @@ A form is a list of fields; its state (which field, the values so far) is a
 draft row in SQLite, written with the update id in one transaction before
 the next question is shown -- the same promise as the coach: nothing
 acknowledged is lost, nothing applied twice.
+
+A feature defines its ``Form`` as a constant next to its handlers; the
+application factory (bot/app.py, ``FORMS``) hands them all to ``Services.forms``,
+where a stored draft finds its form again by id, also after a restart.
 """
 
 from __future__ import annotations
@@ -53,14 +57,6 @@ class Form:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-_FORMS: dict[str, Form] = {}
-
-
-def register(form: Form) -> Form:
-    _FORMS[form.id] = form
-    return form
-
-
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [CallbackQueryHandler(on_button, pattern=FormButton.pattern())]
 
@@ -85,7 +81,7 @@ async def _load(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[For
     if draft is None or draft[0] != "form":
         return None
     state = json.loads(draft[1])
-    form = _FORMS.get(state.get("form", ""))
+    form = services(context).forms.get(state.get("form", ""))  # the forms the application was built with
     return (form, state) if form is not None else None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from bot.storage.repository import Repository
 if TYPE_CHECKING:
     from bot.coach.engine import Progress
     from bot.coach.script import Script
+    from bot.forms import Form
     from bot.glossary.service import Glossary
 
 
@@ -31,6 +33,8 @@ class Services:
     glossary: Glossary
     invitations: InvitationStore
     reminders: ReminderStore
+    #: The short forms (invitation, reflection) by id, composed by the application factory.
+    forms: Mapping[str, Form] = field(default_factory=dict)
     #: Parsed preparation states (bot/coach/progress_cache.py), keyed by (script id, stored JSON).
     progress_cache: LRU[tuple[str, str], Progress] = field(default_factory=lambda: LRU(1_000))
     #: Rendered glossary answers (text, encoded keyboard) by what they show (bot/glossary/handlers.py).

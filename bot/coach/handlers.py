@@ -34,6 +34,7 @@ from bot.common.replies import (
     telegram_length,
 )
 from bot.i18n import T_, current_language
+from bot.reminders.handlers import replan
 from bot.services import Services, services
 from bot.storage.repository import PreparationRecord
 
@@ -390,8 +391,6 @@ async def _apply(
     if result.applied:  # the next update loads exactly this state: no need to parse and re-check it
         remember_progress(svc, record.script_id, state, new)
     if result.applied and new.done:  # the meeting or follow-up date may have changed
-        from bot.reminders.handlers import replan
-
         await replan(context, user.id, record.id)
     if not result.applied:  # seen before (redelivered): show what is stored, change nothing
         reloaded = await _load(context, user.id, record.id)

@@ -10,7 +10,9 @@ from telegram import Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.i18n import _
+from bot.i18n import _, activate, is_active
+from bot.i18n.locales import SOURCE_LANGUAGE
+from bot.services import services
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         with contextlib.suppress(TelegramError):  # stop the button's spinner; the message says what happened
             await update.callback_query.answer()
     if isinstance(update, Update) and update.effective_chat is not None:
+        if not is_active():  # the error came before the language guard ran: answer in Dutch
+            activate(services(context).catalogs, SOURCE_LANGUAGE)
         try:
             await update.effective_chat.send_message(
                 _("Sorry, er ging iets mis aan mijn kant. Uw gegevens zijn veilig. Probeer het opnieuw, of typ /start.")

@@ -14,15 +14,15 @@ from bot.common.callbacks import LanguageButton, LanguagesButton, decode
 from bot.common.fallbacks import stale_button
 from bot.common.menus import show_menu
 from bot.common.replies import answer_query, keyboard, replace_or_reply
-from bot.i18n import _, set_language
+from bot.i18n import _, activate, set_language
 from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE, TEACHER_LANGUAGES, language_name, negotiate
 from bot.services import services
 
 
 async def resolve_language(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """First handler of every update: set the language for everything that follows."""
+    """First handler of every update: activate the catalogs and the language for everything that follows."""
+    activate(services(context).catalogs, SOURCE_LANGUAGE)  # Dutch until the user's language is known
     if not isinstance(update, Update) or update.effective_user is None:
-        set_language(SOURCE_LANGUAGE)
         return
     user = update.effective_user
     record = await services(context).repo.get_user(user.id)

@@ -9,7 +9,9 @@ from bot.common.callbacks import HomeButton, RoleButton
 from bot.common.fallbacks import stale_button
 from bot.common.menus import show_menu
 from bot.common.replies import answer_query, reply
+from bot.glossary.handlers import show_term_from_link
 from bot.i18n import _
+from bot.invitations.handlers import open_invitation
 from bot.services import services
 
 #: /start payloads that choose a role directly (links on a school website).
@@ -23,13 +25,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     payload = context.args[0] if context.args else ""
     if payload.startswith("term_"):
-        from bot.glossary.handlers import show_term_from_link
-
         await show_term_from_link(update, context, payload.removeprefix("term_"))
         return
     if payload.startswith("inv_"):
-        from bot.invitations.handlers import open_invitation
-
         await open_invitation(update, context, payload.removeprefix("inv_"))
         return
     await services(context).repo.drop_draft(user.id)  # back to the menu: no form waits for text

@@ -11,8 +11,8 @@ from bot.content.loading import ContentError
 from bot.glossary import render
 from bot.glossary.handlers import MAX_QUESTION
 from bot.glossary.service import Glossary, GlossaryAnswer
-from bot.i18n import Catalogs, install
-from bot.i18n.locales import PARENT_LANGUAGES, negotiate
+from bot.i18n import Catalogs, translating
+from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE, negotiate
 
 
 def answer_record(glossary: Glossary, answer: GlossaryAnswer) -> dict[str, Any]:
@@ -43,22 +43,26 @@ def run_ask(settings: Settings, *, language: str | None, as_json: bool, question
     user_language = negotiate(language) if language else None
     catalogs = Catalogs(settings.locales_dir)
     catalogs.load()
-    install(catalogs)
     try:
         glossary = Glossary.load(settings.glossary_dir, catalogs)
     except ContentError as exc:
         print(f"samenspraak ask: the glossary has errors:\n{exc}", file=sys.stderr)
         return 1
     questions = [question] if question is not None else (line.rstrip("\n") for line in sys.stdin)
-    for text in questions:
-        if not text.strip():
-            continue
-        record = answer_record(glossary, glossary.ask(text[:MAX_QUESTION], user_language))
-        if as_json:
-            print(json.dumps(record, ensure_ascii=False), flush=True)
-        else:
-            print(record["text"])
-            if record["key"]:
-                print(f"\n[{record['key']}] {record['dutch']}")
-            print("-" * 40, flush=True)
+    with translating(catalogs, SOURCE_LANGUAGE):  # each answer then speaks its own language (render.py)
+        for text in questions:
+            _print_answer(glossary, text, user_language, as_json=as_json)
     return 0
+
+
+def _print_answer(glossary: Glossary, text: str, user_language: str | None, *, as_json: bool) -> None:
+    if not text.strip():
+        return
+    record = answer_record(glossary, glossary.ask(text[:MAX_QUESTION], user_language))
+    if as_json:
+        print(json.dumps(record, ensure_ascii=False), flush=True)
+    else:
+        print(record["text"])
+        if record["key"]:
+            print(f"\n[{record['key']}] {record['dutch']}")
+        print("-" * 40, flush=True)

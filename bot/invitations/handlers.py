@@ -11,12 +11,12 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from babel.dates import format_date, format_time
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot import forms
 from bot.coach import engine
+from bot.coach.dates import format_when
 from bot.coach.progress_cache import load_progress
 from bot.coach.screens import fit
 from bot.common.callbacks import GlossaryTermButton, HomeButton, InvitationButton
@@ -24,7 +24,7 @@ from bot.common.fallbacks import stale_button
 from bot.common.replies import answer_query, bold, esc, italic, keyboard, replace_or_reply, reply
 from bot.i18n import T_, TN_, _, current_language, using_language
 from bot.i18n.bidi import isolate, isolate_latin_runs
-from bot.i18n.locales import babel_locale, language_name, negotiate
+from bot.i18n.locales import language_name, negotiate
 from bot.invitations.content import (
     DEFAULT_PURPOSE,
     INVITATION_EXPIRED,
@@ -36,7 +36,6 @@ from bot.invitations.content import (
 )  # fmt: skip
 from bot.invitations.store import Invitation
 from bot.invitations.tokens import deep_link, looks_like_token
-from bot.reminders.planning import AMSTERDAM
 from bot.services import services
 
 log = logging.getLogger(__name__)
@@ -103,51 +102,49 @@ def paste_text(language: str, meeting_at: datetime, link: str) -> str:
 _LINK = "\u2060\u2060\u2060"  # word joiners: nothing the bidi pass touches, never in a translation
 
 
-INVITATION_FORM = forms.register(
-    forms.Form(
-        id="inv",
-        title=TN_("Uitnodiging voor de ouders"),
-        on_done=_create,
-        fields=(
-            forms.Field("language", "language", TN_("In welke taal lezen de ouders het liefst?")),
-            forms.Field(
-                "meeting_at",
-                "date",
-                TN_("Wanneer is het gesprek? Bijvoorbeeld: di 14:30 of 12-3 9:00."),
-                default=lambda values: values.get("meeting_at"),
-            ),
-            forms.Field(
-                "place",
-                "text",
-                TN_("Waar is het gesprek? Kies, of typ een plaats (bijvoorbeeld: lokaal 12)."),
-                options=(
-                    ("school", TN_("Op school")),
-                    ("telefoon", TN_("Telefonisch")),
-                    ("video", TN_("Videogesprek")),
-                ),
-                max_length=120,
-            ),
-            forms.Field(
-                "note",
-                "text",
-                TN_(
-                    "Een kort persoonlijk bericht voor de ouders? De ouders lezen dit in het Nederlands. "
-                    "Geen namen van kinderen en geen gevoelige details."
-                ),
-                optional=True,
-                max_length=300,
-            ),
-            forms.Field(
-                "contact",
-                "text",
-                TN_(
-                    "Hoe kunnen de ouders de school bereiken met vragen? Bijvoorbeeld het telefoonnummer van de school."
-                ),
-                optional=True,
-                max_length=160,
-            ),
+INVITATION_FORM = forms.Form(
+    id="inv",
+    title=TN_("Uitnodiging voor de ouders"),
+    on_done=_create,
+    fields=(
+        forms.Field("language", "language", TN_("In welke taal lezen de ouders het liefst?")),
+        forms.Field(
+            "meeting_at",
+            "date",
+            TN_("Wanneer is het gesprek? Bijvoorbeeld: di 14:30 of 12-3 9:00."),
+            default=lambda values: values.get("meeting_at"),
         ),
-    )
+        forms.Field(
+            "place",
+            "text",
+            TN_("Waar is het gesprek? Kies, of typ een plaats (bijvoorbeeld: lokaal 12)."),
+            options=(
+                ("school", TN_("Op school")),
+                ("telefoon", TN_("Telefonisch")),
+                ("video", TN_("Videogesprek")),
+            ),
+            max_length=120,
+        ),
+        forms.Field(
+            "note",
+            "text",
+            TN_(
+                "Een kort persoonlijk bericht voor de ouders? De ouders lezen dit in het Nederlands. "
+                "Geen namen van kinderen en geen gevoelige details."
+            ),
+            optional=True,
+            max_length=300,
+        ),
+        forms.Field(
+            "contact",
+            "text",
+            TN_(
+                "Hoe kunnen de ouders de school bereiken met vragen? Bijvoorbeeld het telefoonnummer van de school."
+            ),
+            optional=True,
+            max_length=160,
+        ),
+    ),
 )
 
 
@@ -231,14 +228,6 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 # -- the parent's side ----------------------------------------------------------------------------
-
-
-def format_when(moment: datetime, language: str) -> str:
-    """A date and time in the reader's own locale format, in Dutch time (where the school is)."""
-    local = moment.astimezone(AMSTERDAM)
-    locale = babel_locale(language)
-    day = format_date(local.date(), format="full", locale=locale)
-    return f"{day}, {format_time(local, format='short', locale=locale)}"
 
 
 async def open_invitation(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:

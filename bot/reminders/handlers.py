@@ -11,13 +11,13 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot import forms
 from bot.coach import engine
+from bot.coach.dates import format_when
 from bot.coach.progress_cache import load_progress
 from bot.common.callbacks import CoachCardButton, ReminderButton, ReminderSwitchButton, decode
 from bot.common.fallbacks import stale_button
 from bot.common.replies import answer_query, bold, esc, keyboard, replace_or_reply, reply
 from bot.i18n import T_, TN_, current_language
-from bot.invitations.handlers import format_when
-from bot.reminders.planning import ReminderKind, due_at
+from bot.reminders.planning import AMSTERDAM, ReminderKind, due_at
 from bot.reminders.scheduler import schedule
 from bot.services import services
 
@@ -57,8 +57,6 @@ def _moment(value: str | None) -> datetime | None:
         return None
     if "T" in value:
         return datetime.fromisoformat(value)
-    from bot.reminders.planning import AMSTERDAM
-
     return datetime.fromisoformat(value + "T09:00").replace(tzinfo=AMSTERDAM)
 
 
@@ -164,28 +162,26 @@ async def _save_reflection(
     await reply(update, esc(text), keyboard(rows))
 
 
-REFLECTION_FORM = forms.register(
-    forms.Form(
-        id="refl",
-        title=TN_("Terugblik"),
-        on_done=_save_reflection,
-        fields=(
-            forms.Field("hoe", "text", TN_("Hoe ging het gesprek?"), max_length=1000),
-            forms.Field(
-                "afspraken",
-                "text",
-                TN_("Wat is er afgesproken? Zet het ook in het leerlingvolgsysteem."),
-                max_length=1000,
-            ),
-            forms.Field(
-                "vervolg",
-                "date",
-                TN_("Wanneer is het vervolg? Bijvoorbeeld: 12-3 of over 6 weken."),
-                optional=True,
-                needs_time=False,
-            ),
+REFLECTION_FORM = forms.Form(
+    id="refl",
+    title=TN_("Terugblik"),
+    on_done=_save_reflection,
+    fields=(
+        forms.Field("hoe", "text", TN_("Hoe ging het gesprek?"), max_length=1000),
+        forms.Field(
+            "afspraken",
+            "text",
+            TN_("Wat is er afgesproken? Zet het ook in het leerlingvolgsysteem."),
+            max_length=1000,
         ),
-    )
+        forms.Field(
+            "vervolg",
+            "date",
+            TN_("Wanneer is het vervolg? Bijvoorbeeld: 12-3 of over 6 weken."),
+            optional=True,
+            needs_time=False,
+        ),
+    ),
 )
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from bot.coach import engine
+from bot.coach.dates import format_when
 from bot.coach.progress_cache import load_progress
 from bot.coach.screens import card_html, fit, reflection_html
 from bot.common.callbacks import CoachCardButton, CoachMenuButton, ReminderButton
 from bot.common.replies import MAX_MESSAGE_LENGTH, Markup, esc, keyboard, telegram_length
 from bot.i18n import T_, current_language
-from bot.invitations.handlers import format_when
 from bot.reminders.planning import ReminderKind
 from bot.reminders.store import Reminder
 from bot.services import Services

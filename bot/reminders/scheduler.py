@@ -16,8 +16,9 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.common.replies import send_html
-from bot.i18n import using_language
+from bot.i18n import translating
 from bot.i18n.locales import SOURCE_LANGUAGE, TEACHER_LANGUAGES
+from bot.reminders.messages import dropped_notice, reminder_message
 from bot.reminders.store import Reminder
 from bot.services import Services
 
@@ -76,8 +77,6 @@ async def _fire(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def deliver(app: Application, reminder_id: int) -> None:  # type: ignore[type-arg]
     """Send one reminder: claimed in the database first, marked sent after Telegram accepted it."""
-    from bot.reminders.messages import dropped_notice, reminder_message
-
     svc = _services(app)
     reminder = await svc.reminders.claim(reminder_id)
     if reminder is None:
@@ -86,7 +85,7 @@ async def deliver(app: Application, reminder_id: int) -> None:  # type: ignore[t
     user = await svc.repo.get_user(reminder.user_id)
     language = delivery_language(user.language if user else None, reminder.language)
     try:
-        with using_language(language):
+        with translating(svc.catalogs, language):
             if reminder.kind.before_meeting and now >= reminder.meeting_at:
                 text, markup = dropped_notice(reminder)
                 status = "dropped"
