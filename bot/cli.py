@@ -14,22 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import Settings, default_content_root, default_db_path
+from bot.logs import setup_logging
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     content = Path(args.content).resolve() if getattr(args, "content", None) else default_content_root()
     db = Path(args.db) if getattr(args, "db", None) else default_db_path()
     return Settings(db_path=db, content_root=content)
-
-
-def _setup_logging(verbose: bool = False) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # httpx logs every request URL, and a Bot API URL contains the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -75,7 +66,6 @@ def cmd_i18n(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.telegram_run import run_bot
 
-    _setup_logging(args.verbose)
     return run_bot(_settings(args), webhook_url=args.webhook_url, listen=args.listen, port=args.port)
 
 
@@ -134,8 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command != "run":
-        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "run":  # a service: its log, with times
+        setup_logging(logging.DEBUG if args.verbose else logging.INFO, timestamps=True)
+    else:  # a command in a terminal: warnings only
+        setup_logging(logging.WARNING)
     try:
         result: int = args.func(args)
     except KeyboardInterrupt:
