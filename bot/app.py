@@ -70,6 +70,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: The update types the handlers below use: messages (commands, text, anything else sent), edited
+#: messages (answered: "send it again") and button presses. Telegram sends only these, so reactions,
+#: chat-member changes, polls or business messages never cost a request, a guard pass or a lock.
+ALLOWED_UPDATES: tuple[str, ...] = (Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY)
+
 #: Every short form the bot runs, so a stored draft finds its form again after a restart.
 FORMS: tuple[forms.Form, ...] = (invitations.INVITATION_FORM, reminders.REFLECTION_FORM)
 
