@@ -42,6 +42,7 @@ from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE
 from bot.invitations import handlers as invitations
 from bot.invitations.store import InvitationStore
 from bot.processor import PerChatUpdateProcessor
+from bot.ptb_types import BotApp, BotAppBuilder
 from bot.ratelimit import PatientRateLimiter
 from bot.reminders import handlers as reminders
 from bot.reminders.scheduler import reschedule_all
@@ -103,13 +104,13 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     rate_limited: bool = True,
-) -> Application:  # type: ignore[type-arg]
+) -> BotApp:
     """Build the bot. Pass ``request`` to talk to another Bot API transport (terminal chat, tests).
 
     Logging is the caller's: the process's entry point calls ``bot.logs.setup_logging`` once.
     """
     svc = load_services(settings)
-    builder = (
+    builder: BotAppBuilder = (
         Application.builder()
         .token(settings.token or OFFLINE_TOKEN)
         # No tg.ext.Defaults: every message goes out through bot/common/replies.py, which sets HTML and
@@ -126,7 +127,7 @@ def build_application(
         builder = builder.base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
     if rate_limited:
         # Telegram's flood limits; a 429 or a 5xx is retried instead of dropping the reply.
-        builder = builder.rate_limiter(PatientRateLimiter())  # type: ignore[arg-type]
+        builder = builder.rate_limiter(PatientRateLimiter())
     application = builder.build()
     application.bot_data["services"] = svc
     register_handlers(application, settings)
@@ -149,7 +150,7 @@ def guards(settings: Settings) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], 
     return run_guards
 
 
-def register_handlers(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+def register_handlers(app: BotApp, settings: Settings) -> None:
     """All handlers, in the order they get a chance: guards first, then features, then fallbacks."""
     app.add_handler(TypeHandler(Update, guards(settings)), group=-10)
 
@@ -177,7 +178,7 @@ def register_handlers(app: Application, settings: Settings) -> None:  # type: ig
     app.add_error_handler(on_error)
 
 
-async def start_services(app: Application) -> None:  # type: ignore[type-arg]
+async def start_services(app: BotApp) -> None:
     """Open the database, register the command menu, catch up on reminders, plan daily clean-up."""
     svc: Services = app.bot_data["services"]
     tune_gil_for_database_thread()
@@ -194,7 +195,7 @@ async def start_services(app: Application) -> None:  # type: ignore[type-arg]
         app.job_queue.run_repeating(_flush_counts, interval=timedelta(seconds=30), first=timedelta(seconds=30))
 
 
-async def stop_services(app: Application) -> None:  # type: ignore[type-arg]
+async def stop_services(app: BotApp) -> None:
     svc: Services = app.bot_data["services"]
     await drain_answers()  # button answers still in flight (run_polling drains them in post_stop)
     gc.unfreeze()  # what start_services froze may be collected again (tests start many bots in one process)
@@ -202,7 +203,7 @@ async def stop_services(app: Application) -> None:  # type: ignore[type-arg]
     await svc.db.close()
 
 
-async def register_commands(app: Application) -> None:  # type: ignore[type-arg]
+async def register_commands(app: BotApp) -> None:
     """setMyCommands for every language, so Telegram's menu speaks the user's language."""
     catalogs = app.bot_data["services"].catalogs
     for code in PARENT_LANGUAGES:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot.coach.dates import DateInputError, format_moment, parse_moment
 from bot.coach.texts import engine_error_text
@@ -28,6 +28,7 @@ from bot.common.fallbacks import stale_button
 from bot.common.replies import answer_query, bold, esc, italic, keyboard, replace_or_reply
 from bot.i18n import T_, current_language
 from bot.i18n.locales import PARENT_LANGUAGES, language_name
+from bot.ptb_types import Handler
 from bot.services import services
 
 FieldKind = Literal["text", "date", "choice", "language"]
@@ -57,7 +58,7 @@ class Form:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[Handler]:
     return [CallbackQueryHandler(on_button, pattern=FormButton.pattern())]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import CallbackContext
 
@@ -42,7 +42,7 @@ class Services:
     answer_screens: LRU[tuple[object, ...], tuple[str, str]] = field(default_factory=lambda: LRU(2_000))
 
 
-def services(context: CallbackContext) -> Services:  # type: ignore[type-arg]
+def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
     """The Services of the running application (stored in bot_data by the factory)."""
     found: Services = context.application.bot_data["services"]
     return found

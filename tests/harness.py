@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application
 
 from bot.app import OFFLINE_TOKEN, build_application, start_services, stop_services
 from bot.common.callbacks import decode
@@ -22,6 +21,7 @@ from bot.config import Settings
 from bot.fakeapi.core import FakeBotApi
 from bot.fakeapi.inprocess import InProcessRequest
 from bot.fakeapi.models import SentRequest
+from bot.ptb_types import BotApp
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,7 +60,7 @@ class Reply:
 
 @dataclass
 class BotHarness:
-    app: Application  # type: ignore[type-arg]
+    app: BotApp
     api: FakeBotApi
     seen: dict[int, int] = field(default_factory=dict)
 

@@ -12,7 +12,7 @@ import logging
 from datetime import UTC, datetime
 
 from telegram import InputFile, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.coach import engine
 from bot.coach.engine import EngineError, Progress, StaleAction
@@ -34,6 +34,7 @@ from bot.common.replies import (
     telegram_length,
 )
 from bot.i18n import T_, current_language
+from bot.ptb_types import Handler
 from bot.reminders.handlers import replan
 from bot.services import Services, services
 from bot.storage.repository import PreparationRecord
@@ -46,7 +47,7 @@ _ACTIONS: dict[StepLetter, ActionKind] = {
 }  # fmt: skip
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[Handler]:
     return [
         CommandHandler(["voorbereiden", "nieuw"], choose_script),
         CommandHandler("verder", resume),
@@ -256,8 +257,8 @@ async def take_text_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             await show_progress(update, context, record, progress, note=T_("Kies een van de knoppen."))
             return True
         value = match[0]
-        kind = "toggle" if step.kind == "multi" else "answer"
-        await _apply(update, context, record, progress, Action(kind, value))  # type: ignore[arg-type]
+        kind: ActionKind = "toggle" if step.kind == "multi" else "answer"
+        await _apply(update, context, record, progress, Action(kind, value))
         return True
     await _apply(update, context, record, progress, Action("answer", value))
     return True

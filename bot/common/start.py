@@ -13,9 +13,10 @@ from bot.glossary.handlers import show_term_from_link
 from bot.i18n import _
 from bot.invitations.handlers import open_invitation
 from bot.services import services
+from bot.storage.records import Role
 
 #: /start payloads that choose a role directly (links on a school website).
-_ROLE_PAYLOADS = {"leraar": "teacher", "teacher": "teacher", "ouder": "parent", "parent": "parent"}
+_ROLE_PAYLOADS: dict[str, Role] = {"leraar": "teacher", "teacher": "teacher", "ouder": "parent", "parent": "parent"}
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -33,7 +34,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await services(context).repo.drop_draft(user.id)  # back to the menu: no form waits for text
     role = _ROLE_PAYLOADS.get(payload.lower())
     if role is not None:
-        await services(context).repo.set_role(user.id, role)  # type: ignore[arg-type]
+        await services(context).repo.set_role(user.id, role)
     await show_menu(update, context)
 
 

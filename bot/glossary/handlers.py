@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot.common.callbacks import GlossaryPageButton, GlossaryTermButton, decode
 from bot.common.fallbacks import stale_button
@@ -13,8 +13,9 @@ from bot.glossary.normalize import normalize
 from bot.glossary.service import Glossary, GlossaryAnswer
 from bot.i18n import T_, _, current_language, using_language
 from bot.i18n.locales import negotiate
+from bot.ptb_types import Handler
 from bot.services import Services, services
-from bot.storage.cache import LRU
+from bot.storage.cache import MISSING
 
 #: Longest question we look at; a parent's question is a line, not a letter.
 MAX_QUESTION = 300
@@ -23,7 +24,7 @@ MAX_QUESTION = 300
 HELPERS = ("mentor", "ib", "vertrouwenspersoon", "ouders_onderwijs", "onderwijsconsulent", "ouder_jeugdsteunpunt")
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[Handler]:
     return [CallbackQueryHandler(on_button, pattern=GlossaryTermButton.pattern())]
 
 
@@ -74,8 +75,8 @@ def answer_screen(svc: Services, answer: GlossaryAnswer) -> tuple[str, str]:
     """
     shown = (answer.language, answer.term, answer.also_english, answer.suggestions, answer.reviewed)
     cached = svc.answer_screens.get(shown)
-    if cached is not LRU.MISSING:
-        return cached  # type: ignore[return-value]
+    if cached is not MISSING:
+        return cached
     glossary = svc.glossary
     if answer.term is None:
         names = _names(glossary, answer.suggestions, answer.language)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import forms
 from bot.coach import engine
@@ -36,12 +36,13 @@ from bot.invitations.content import (
 )  # fmt: skip
 from bot.invitations.store import Invitation
 from bot.invitations.tokens import deep_link, looks_like_token
+from bot.ptb_types import Handler
 from bot.services import services
 
 log = logging.getLogger(__name__)
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[Handler]:
     return [CallbackQueryHandler(on_button, pattern=InvitationButton.pattern())]
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import forms
 from bot.coach import engine
@@ -17,6 +17,7 @@ from bot.common.callbacks import CoachCardButton, ReminderButton, ReminderSwitch
 from bot.common.fallbacks import stale_button
 from bot.common.replies import answer_query, bold, esc, keyboard, replace_or_reply, reply
 from bot.i18n import T_, TN_, current_language
+from bot.ptb_types import Handler
 from bot.reminders.planning import AMSTERDAM, ReminderKind, due_at
 from bot.reminders.scheduler import schedule
 from bot.services import services
@@ -30,7 +31,7 @@ CHOICES: tuple[tuple[ReminderKind, str], ...] = (
 )
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[Handler]:
     return [CallbackQueryHandler(on_button, pattern=ReminderButton.pattern())]
 
 
