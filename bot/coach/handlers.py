@@ -54,7 +54,7 @@ def handlers() -> list[Handler]:
         CommandHandler("terug", go_back),
         CommandHandler("kaart", show_card),
         CommandHandler(["voorbereidingen", "lijst"], list_preparations),
-        CallbackQueryHandler(on_button, pattern=CoachMenuButton.pattern()),
+        CallbackQueryHandler(on_button, pattern=CoachMenuButton.pattern()),  # every c: button
     ]
 
 
