@@ -55,3 +55,19 @@ async def test_two_users_at_once_each_hear_their_own_language(bot: BotHarness) -
     assert any("\u0600" <= ch <= "\u06ff" for ch in arabic)
     assert "Typ een woord" not in polish and any(ch in "ąęłńóśźż" for ch in polish.lower())
     assert "Typ een woord" in dutch
+
+
+async def test_an_error_before_the_language_is_known_is_still_explained_to_the_user(bot: BotHarness) -> None:
+    """The guard that activates the catalogs fails itself: the error handler must not fail on ``_()``."""
+    repo = bot.app.bot_data["services"].repo
+    original = repo.get_user
+
+    async def broken(user_id: int) -> object:
+        raise OSError("disk gone")
+
+    repo.get_user = broken
+    try:
+        replies = await bot.send(34, "opp")
+    finally:
+        repo.get_user = original
+    assert len(replies) == 1 and "ging iets mis" in replies[0].text

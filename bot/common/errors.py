@@ -8,7 +8,7 @@ import traceback
 
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.i18n import _, activate, is_active
 from bot.i18n.locales import SOURCE_LANGUAGE
@@ -62,3 +62,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.warning(
                 "could not tell the user about the error for %s: %s", describe_update(update), type(exc).__name__
             )
+    if isinstance(update, Update):
+        # Nothing else handles this update: after a failed guard (language, group chat, flood) the
+        # features would run unguarded, and the user would hear "something went wrong" twice.
+        raise ApplicationHandlerStop

@@ -16,24 +16,30 @@ from bot.common.menus import show_menu
 from bot.common.replies import answer_query, keyboard, replace_or_reply
 from bot.i18n import _, activate, set_language
 from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE, TEACHER_LANGUAGES, language_name, negotiate
-from bot.services import services
+from bot.services import Services, services
 
 
 async def resolve_language(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """First handler of every update: activate the catalogs and the language for everything that follows."""
-    activate(services(context).catalogs, SOURCE_LANGUAGE)  # Dutch until the user's language is known
+    """First handler of every update: activate the catalogs and the language for everything that follows.
+
+    (Should looking the user up fail, the error handler activates Dutch to say so.)
+    """
+    svc = services(context)
+    activate(svc.catalogs, await _language_for(update, svc))
+
+
+async def _language_for(update: object, svc: Services) -> str:
     if not isinstance(update, Update) or update.effective_user is None:
-        return
+        return SOURCE_LANGUAGE
     user = update.effective_user
-    record = await services(context).repo.get_user(user.id)
+    record = await svc.repo.get_user(user.id)
     if record is not None and record.role == "teacher":
         # Teachers are coached in Dutch or English; menus and coach then speak the same language.
         chosen = record.language if record.language in TEACHER_LANGUAGES else None
-        set_language(chosen or negotiate(user.language_code, TEACHER_LANGUAGES) or SOURCE_LANGUAGE)
-    elif record is not None and record.language:
-        set_language(record.language)
-    else:
-        set_language(negotiate(user.language_code) or SOURCE_LANGUAGE)
+        return chosen or negotiate(user.language_code, TEACHER_LANGUAGES) or SOURCE_LANGUAGE
+    if record is not None and record.language:
+        return record.language
+    return negotiate(user.language_code) or SOURCE_LANGUAGE
 
 
 def language_keyboard(languages: tuple[str, ...] = PARENT_LANGUAGES) -> list[list[tuple[str, str]]]:

@@ -177,6 +177,8 @@ def already_shows(message: Message, text: str, markup: Markup | None) -> bool:
     bot/fakeapi/html_check.py), into plain text and entities, the form the message arrives in.
     """
     shown = message.reply_markup.inline_keyboard if message.reply_markup is not None else ()
+    if not shown and isinstance(markup, dict) and markup.get("inline_keyboard"):  # buttons where none are
+        return False
     wanted = _rows(markup)
     if len(shown) != len(wanted) or any(
         [(button.text, button.callback_data) for button in row] != new_row
