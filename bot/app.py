@@ -27,6 +27,8 @@ from telegram.request import BaseRequest
 
 from bot import forms
 from bot.coach import handlers as coach
+from bot.coach import practice_handlers as practice
+from bot.coach.scenes import SCENES, load_scenes
 from bot.coach.script import load_scripts
 from bot.common import fallbacks, language, privacy, start
 from bot.common.callbacks import HomeButton, LanguageButton, PrivacyButton, RoleButton
@@ -65,6 +67,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("voorbereiden", N_("Leraren: een oudergesprek voorbereiden")),
     ("verder", N_("Leraren: verder met een voorbereiding")),
     ("kaart", N_("Leraren: de voorbereidingskaart tonen")),
+    ("oefenen", N_("Leraren: een gesprek oefenen")),
     ("privacy", N_("Wat wordt er bewaard?")),
     ("wis", N_("Alles over mij wissen")),
     ("stop", N_("Stoppen of pauzeren")),
@@ -85,12 +88,14 @@ def load_services(settings: Settings) -> Services:
     catalogs = Catalogs(settings.locales_dir)
     catalogs.load()
     db = Database(settings.db_path)
+    scripts = load_scripts(settings.dialogues_dir)
     return Services(
         settings=settings,
         db=db,
         repo=Repository(db),
         catalogs=catalogs,
-        scripts=load_scripts(settings.dialogues_dir),
+        scripts=scripts,
+        scenes=load_scenes(settings.dialogues_dir / SCENES, scripts),
         glossary=Glossary.load(settings.glossary_dir, catalogs),
         invitations=InvitationStore(db),
         reminders=ReminderStore(db),
@@ -160,9 +165,8 @@ def register_handlers(app: BotApp, settings: Settings) -> None:
     app.add_handler(CommandHandler("privacy", privacy.privacy))
     app.add_handler(CommandHandler("wis", privacy.ask_erase))
     app.add_handler(CommandHandler("stop", start.stop))
-    for handler in (
-        coach.handlers() + invitations.handlers() + reminders.handlers() + forms.handlers() + glossary.handlers()
-    ):
+    features = coach.handlers() + practice.handlers() + invitations.handlers() + reminders.handlers()
+    for handler in features + forms.handlers() + glossary.handlers():
         app.add_handler(handler)
 
     app.add_handler(CallbackQueryHandler(start.choose_role, pattern=RoleButton.pattern()))

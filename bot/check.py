@@ -1,7 +1,8 @@
 """``samenspraak check``: validate all content before it reaches a user.
 
-Checks the teacher scripts, the glossary and every catalog: structure, links,
-Telegram limits, HTML in translated screens, placeholders, and translation
+Checks the teacher scripts (with their fragments), the practice scenes, the
+glossary and every catalog: structure, links, Telegram limits, HTML in
+translated screens, placeholders, and translation
 coverage per language (a missing or stale translation is an error). Prints
 every problem with file and line, then the coverage table; exits 1 on any error.
 """
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from bot.coach.scenes import SCENES, load_scenes
 from bot.coach.script import load_scripts
 from bot.config import Settings
 from bot.content.loading import ContentError
@@ -29,11 +31,16 @@ HTML_DOMAINS = ("samenspraak", "coach")
 def check_content(settings: Settings) -> tuple[list[str], list[str]]:
     """(problems, report lines). Problems are errors; the report is the coverage table."""
     problems: list[str] = []
-    for loader, folder in ((load_scripts, settings.dialogues_dir), (load_glossary, settings.glossary_dir)):
-        try:
-            loader(folder)
-        except ContentError as exc:
-            problems.extend(str(p) for p in exc.problems)
+    scripts = {}
+    try:
+        scripts = load_scripts(settings.dialogues_dir)
+        load_scenes(settings.dialogues_dir / SCENES, scripts)
+    except ContentError as exc:
+        problems.extend(str(p) for p in exc.problems)
+    try:
+        load_glossary(settings.glossary_dir)
+    except ContentError as exc:
+        problems.extend(str(p) for p in exc.problems)
     root = settings.content_root
     results = coverage(root)
     for result in results:
@@ -72,6 +79,8 @@ def _check_translated_html(locales: Path) -> list[str]:
             for message in catalog:
                 if not message.id or not message.string:
                     continue
+                if message.locations and not any(path.endswith(".py") for path, _line in message.locations):
+                    continue  # content texts (scripts, scenes) are plain text: the renderer escapes them
                 strings = message.string if isinstance(message.string, tuple) else (message.string,)
                 for text in strings:
                     error = check_html(str(text)) if text else None

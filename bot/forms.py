@@ -22,6 +22,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot.coach.dates import DateInputError, format_moment, parse_moment
+from bot.coach.refusals import Refusal
 from bot.coach.texts import engine_error_text
 from bot.common.callbacks import FormButton
 from bot.common.fallbacks import stale_button
@@ -181,7 +182,7 @@ async def _accept(
     if value is not None and not raw:
         value = value.strip()
         if not value:
-            await _show(update, form, state, note=engine_error_text("empty"))
+            await _show(update, form, state, note=engine_error_text(Refusal.EMPTY))
             return
         if len(value) > current.max_length:
             await _show(

@@ -18,6 +18,7 @@ from bot.storage.repository import Repository
 
 if TYPE_CHECKING:
     from bot.coach.engine import Progress
+    from bot.coach.scene_model import Scene
     from bot.coach.script import Script
     from bot.forms import Form
     from bot.glossary.service import Glossary
@@ -35,6 +36,8 @@ class Services:
     reminders: ReminderStore
     #: The short forms (invitation, reflection) by id, composed by the application factory.
     forms: Mapping[str, Form] = field(default_factory=dict)
+    #: Practice scenes (dialogues/oefenen), keyed by id.
+    scenes: dict[str, Scene] = field(default_factory=dict)
     #: Parsed preparation states (bot/coach/progress_cache.py), keyed by (script id, stored JSON).
     progress_cache: LRU[tuple[str, str], Progress] = field(default_factory=lambda: LRU(1_000))
     #: Rendered glossary answers (text, encoded keyboard) by what they show (bot/glossary/handlers.py).

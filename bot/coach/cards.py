@@ -85,27 +85,26 @@ def build_card(
 ) -> Card:
     """The card for the steps on ``path`` (abandoned branches do not count)."""
     on_path = set(path)
-    by_id = {section.section: section for section in script.card.sections}
     sections: list[Section] = []
     terms: list[str] = []
     for section_id in CARD_SECTIONS:
-        template = by_id.get(section_id)
-        if template is None:
-            continue
+        templates = script.sections_for(section_id)  # the script's own, then its fragments'
         lines: list[Line] = []
-        for answer_id in template.answers:
-            if answer_id in on_path and answers.get(answer_id) is not None:
-                lines.extend(_answer_lines(script, answer_id, answers[answer_id], translate, language))
-                if section_id == "begrippen":
-                    terms.extend(_values(answers[answer_id]))
-        for tip_id in template.tips:
-            step = script.step(tip_id)
-            tip = tip_of(step)
-            if tip_id in on_path and tip is not None and tip.short:
-                lines.append(Line(translate(tip.short)))
-        lines.extend(Line(translate(text)) for text in template.lines)
+        for template in templates:
+            for answer_id in template.answers:
+                if answer_id in on_path and answers.get(answer_id) is not None:
+                    lines.extend(_answer_lines(script, answer_id, answers[answer_id], translate, language))
+                    if section_id == "begrippen":
+                        terms.extend(_values(answers[answer_id]))
+        for template in templates:
+            for tip_id in template.tips:
+                tip = tip_of(script.step(tip_id))
+                if tip_id in on_path and tip is not None and tip.short:
+                    lines.append(Line(translate(tip.short)))
+        for template in templates:
+            lines.extend(Line(translate(text)) for text in template.lines)
         if lines:
-            sections.append(Section(section_id, translate(template.shown_title), tuple(lines)))
+            sections.append(Section(section_id, translate(templates[0].shown_title), tuple(lines)))
     return Card(
         script_id=script.id,
         title=translate(script.title),

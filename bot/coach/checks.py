@@ -3,22 +3,29 @@
 Field-level shape is the models' job (``bot.coach.model``). Here: ids and
 references (dangling ``goto``, conditions on unknown steps or values),
 reachability and cycles, Telegram limits, seed sources, placeholders, the card
-template -- and, by walking every branch path (``bot.coach.graph``), steps no
-teacher can reach and placeholders that may have no answer yet.
+template, the length of the main path -- and, by walking every branch path
+(``bot.coach.paths``), steps no teacher can reach and placeholders that may
+have no answer yet. Across scripts: tips that say nearly the same thing.
+A problem in a step that came from a fragment names the fragment's file.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
-from bot.coach.graph import TooManyPaths, paths
+from rapidfuzz import fuzz
+
 from bot.coach.model import (
     BUTTON_LABEL_LIMIT,
     CARD_LINE_LIMIT,
     CARD_SECTIONS,
     END,
+    MAIN_PATH_LIMIT,
     MESSAGE_LIMIT,
+    OFFICIAL_SOURCES,
     OPTION_VALUE,
     PLACEHOLDER,
     SCRIPT_ID,
@@ -27,15 +34,30 @@ from bot.coach.model import (
     AnyStep,
     ChoiceStep,
     DateStep,
+    Fragment,
     MultiStep,
     Script,
     TextStep,
     TipStep,
     YesNoStep,
+    is_known_source,
+    tip_of,
 )
+from bot.coach.paths import TooManyPaths, main_path, paths
 from bot.content.loading import ContentProblem
 
-__all__ = ["check_script", "max_rendered_length", "placeholders"]
+__all__ = [
+    "TIP_SIMILARITY",
+    "check_fragment",
+    "check_script",
+    "check_tip_duplicates",
+    "max_rendered_length",
+    "placeholders",
+]
+
+#: Two tips this alike (rapidfuzz ratio, 0-100) say the same thing: write it once, in a fragment.
+#: Measured on the scripts before issue 12: copied tips scored 88-100, different advice under 70.
+TIP_SIMILARITY = 85
 
 _DATE_DISPLAY = 60  # "woensdag 29 september 2027, 15:00" in any language, with room
 
@@ -49,9 +71,19 @@ class _Problems:
     def __init__(self, script: Script) -> None:
         self.script = script
         self.items: list[ContentProblem] = []
+        self._file: Path | None = None
 
     def add(self, line: int, message: str) -> None:
-        self.items.append(ContentProblem(self.script.path, line, message))
+        self.items.append(ContentProblem(self._file or self.script.path, line, message))
+
+    @contextmanager
+    def within(self, step: AnyStep) -> Iterator[None]:
+        """Problems of this step name its own file (a fragment's, when it was included)."""
+        self._file = step.file
+        try:
+            yield
+        finally:
+            self._file = None
 
 
 def check_script(script: Script) -> list[ContentProblem]:
@@ -67,10 +99,71 @@ def check_script(script: Script) -> list[ContentProblem]:
     if script.start is not None and script.start not in ids:
         problems.add(script.line_of("start"), f"start: there is no step {script.start!r}")
     for step in script.steps:
-        _check_step(problems, script, step, ids)
+        with problems.within(step):
+            _check_step(problems, script, step, ids)
     _check_card(problems, script, ids)
     _check_graph(problems, script, ids)
+    if not problems.items and script.path.suffix:
+        _check_main_path(problems, script)
     return problems.items
+
+
+def check_fragment(fragment: Fragment, as_script: Script) -> list[ContentProblem]:
+    """A fragment on its own: the script checks (on the fragment as a small script), and no way out.
+
+    A fragment's ``goto`` must stay inside it: after its last step the including script goes
+    on, so ``goto: end`` would mean something different in every script.
+    """
+    problems = check_script(as_script)
+    for step in fragment.steps:
+        for rule in step.next or ():
+            if rule.goto == END:
+                problems.append(
+                    ContentProblem(
+                        fragment.path,
+                        rule.line_of("goto"),
+                        f"step {step.id!r}: a fragment cannot 'goto: end'; after its last step the script goes on",
+                    )
+                )
+    return problems
+
+
+def check_tip_duplicates(scripts: list[Script]) -> list[ContentProblem]:
+    """Tips in different scripts that say nearly the same thing (a fragment's tip counts once)."""
+    seen: list[tuple[str, Script, AnyStep]] = []
+    problems: list[ContentProblem] = []
+    for script in scripts:
+        for step in script.steps:
+            tip = tip_of(step)
+            if tip is None or step.origin is not None:
+                continue
+            for text, other_script, other_step in seen:
+                if other_script is script:
+                    continue
+                score = fuzz.ratio(tip.text, text)
+                if score > TIP_SIMILARITY:
+                    problems.append(
+                        ContentProblem(
+                            script.path,
+                            tip.line_of("text") or step.line,
+                            f"step {step.id!r}: this tip is {score:.0f}% the same as the tip of step "
+                            f"{other_step.id!r} in {other_script.path.name}; write advice once (in a "
+                            "fragment, if every script needs it) or make each tip fit its own question",
+                        )
+                    )
+                    break
+            seen.append((tip.text, script, step))
+    return problems
+
+
+def _check_main_path(problems: _Problems, script: Script) -> None:
+    steps = main_path(script)
+    if len(steps) > MAIN_PATH_LIMIT:
+        problems.add(
+            script.line_of("steps"),
+            f"the main path (no branch taken) has {len(steps)} steps; keep it at {MAIN_PATH_LIMIT} or fewer "
+            f"(a teacher prepares between two lessons): {' -> '.join(steps)}",
+        )
 
 
 def _check_step_ids(problems: _Problems, script: Script) -> set[str]:
@@ -188,9 +281,13 @@ def _check_placeholder(
 
 
 def _check_source(problems: _Problems, name: str, source: str, line: int) -> None:
-    if source not in SEED_FILES:
+    if not is_known_source(source):
         close = _did_you_mean(source, SEED_FILES)
-        problems.add(line, f"{name}: source {source!r} is not one of the seed documents{close}")
+        problems.add(
+            line,
+            f"{name}: source {source!r} is neither a seed document nor an https page of an official source "
+            f"({', '.join(OFFICIAL_SOURCES)}){close}",
+        )
 
 
 def _check_label(problems: _Problems, label: str, line: int, what: str) -> None:
@@ -254,7 +351,8 @@ def _check_graph(problems: _Problems, script: Script, ids: set[str]) -> None:
         stack.extend(rule.goto for rule in script.step(step_id).routes)
     for step in script.steps:
         if step.id not in reachable:
-            problems.add(step.line, f"step {step.id!r} is unreachable: no step goes to it")
+            with problems.within(step):
+                problems.add(step.line, f"step {step.id!r} is unreachable: no step goes to it")
     cycle = _find_cycle(script)
     if cycle:
         problems.add(script.step(cycle[0]).line, f"steps go round in a circle: {' -> '.join(cycle)}")
@@ -268,7 +366,8 @@ def _check_graph(problems: _Problems, script: Script, ids: set[str]) -> None:
     visited = {step_id for walk in walks for step_id in walk.steps}
     for step in script.steps:
         if step.id not in visited:
-            problems.add(step.line, f"step {step.id!r} is unreachable: no combination of answers leads to it")
+            with problems.within(step):
+                problems.add(step.line, f"step {step.id!r} is unreachable: no combination of answers leads to it")
     tested_in_time: set[tuple[str, str]] = set()
     for walk in walks:
         for index, step_id in enumerate(walk.steps):
@@ -280,7 +379,7 @@ def _check_graph(problems: _Problems, script: Script, ids: set[str]) -> None:
             )
             texts = [step.text, step.hint, getattr(getattr(step, "tip", None), "text", None)]
             for name in {p for text in texts for p in placeholders(text)} - earlier:
-                problems.add(
+                problems.add(  # a placeholder in a fragment only names fragment steps: checked there
                     step.line_of("text"),
                     f"step {step_id!r}: {{{name}}} may not be answered yet "
                     f"(path {' -> '.join(walk.steps[: index + 1])})",
@@ -289,7 +388,7 @@ def _check_graph(problems: _Problems, script: Script, ids: set[str]) -> None:
         for rule in step.routes:
             for key in rule.when or {}:
                 if (step.id, key) not in tested_in_time:
-                    problems.add(
+                    problems.add(  # tested keys in a fragment are fragment steps: checked there
                         rule.line,
                         f"step {step.id!r}: 'if' tests {key!r}, which is never answered by then on any path",
                     )

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 
+from bot.coach.refusals import Refusal
 from bot.i18n.locales import babel_locale
 
 __all__ = ["AMSTERDAM", "DateInputError", "TimeMode", "format_moment", "format_when", "parse_moment"]
@@ -89,7 +90,7 @@ _NUMBER_WORDS = {"een": 1, "twee": 2, "drie": 3}
 class DateInputError(ValueError):
     """The text is not a usable date; ``reason`` is a stable code the bot turns into a message."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: Refusal) -> None:
         super().__init__(reason)
         self.reason = reason
 
@@ -108,18 +109,18 @@ def parse_moment(text: str, now: dt.datetime, *, time: TimeMode = "optional", al
     clock, rest = _read_time(rest)
     leftover = [word for word in _WORD.findall(rest) if word not in _FILLER]
     if leftover or re.search(r"\d", rest) or (day is None and clock is None):
-        raise DateInputError("unparseable")
+        raise DateInputError(Refusal.UNPARSEABLE)
     if time == "none":
         clock = None
     if time == "required" and clock is None:
-        raise DateInputError("time_required")
+        raise DateInputError(Refusal.TIME_REQUIRED)
     today = local_now.date()
     if clock is None:
         chosen = day or today
         if not allow_past and chosen < today:
-            raise DateInputError("in_past")
+            raise DateInputError(Refusal.IN_PAST)
         if chosen - today > MAX_AHEAD:
-            raise DateInputError("too_far")
+            raise DateInputError(Refusal.TOO_FAR)
         return chosen.isoformat()
     if bare_weekday and day is not None and day - today == dt.timedelta(days=7):
         # "di 14:30" said on a Tuesday morning means this afternoon, not next week.
@@ -130,9 +131,9 @@ def parse_moment(text: str, now: dt.datetime, *, time: TimeMode = "optional", al
             pass  # that time does not exist today (clock change): next week it is
     moment = _localize(day or local_now.date(), clock)
     if not allow_past and moment < local_now:
-        raise DateInputError("in_past")
+        raise DateInputError(Refusal.IN_PAST)
     if moment - local_now > MAX_AHEAD:
-        raise DateInputError("too_far")
+        raise DateInputError(Refusal.TOO_FAR)
     return moment.isoformat()
 
 
@@ -182,7 +183,7 @@ def _read_day(text: str, today: dt.date) -> tuple[dt.date | None, str, bool]:
         number, word = weekday
         if explicit:  # "dinsdag 12 maart": the date decides, the weekday must agree
             if len(explicit) == 1 and explicit[0][0].weekday() != number:
-                raise DateInputError("weekday_mismatch")
+                raise DateInputError(Refusal.WEEKDAY_MISMATCH)
             text = re.sub(rf"\b{word}\b", " ", text, count=1)
         elif _NEXT_WEEK.search(text):
             monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(days=7)
@@ -192,7 +193,7 @@ def _read_day(text: str, today: dt.date) -> tuple[dt.date | None, str, bool]:
             ahead = (number - today.weekday()) % 7
             found.append((today + dt.timedelta(days=ahead or 7), rf"\b{word}\b"))
     if len(found) > 1:
-        raise DateInputError("unparseable")
+        raise DateInputError(Refusal.UNPARSEABLE)
     if not found:
         return None, text, False
     day, pattern = found[0]
@@ -226,7 +227,7 @@ def _numeric_days(text: str, today: dt.date) -> list[tuple[dt.date, str]]:
             try:
                 found = dt.date(year, month, day)
             except ValueError as exc:
-                raise DateInputError("no_such_date") from exc
+                raise DateInputError(Refusal.NO_SUCH_DATE) from exc
             if not explicit_year and found < today:
                 found = found.replace(year=year + 1) if not (month == 2 and day == 29) else found
             days.append((found, re.escape(match.group(0))))
@@ -242,12 +243,12 @@ def _read_time(text: str) -> tuple[dt.time | None, str]:
     if not matches:
         return None, text
     if len(matches) > 1:
-        raise DateInputError("unparseable")
+        raise DateInputError(Refusal.UNPARSEABLE)
     match = matches[0]
     hour = int(match.group(1))
     minute = int(match.group(2) or match.group(3) or 0)
     if hour > 23 or minute > 59:
-        raise DateInputError("no_such_time")
+        raise DateInputError(Refusal.NO_SUCH_TIME)
     return dt.time(hour, minute), text[: match.start()] + " " + text[match.end() :]
 
 
@@ -256,5 +257,5 @@ def _localize(day: dt.date, clock: dt.time) -> dt.datetime:
     moment = dt.datetime.combine(day, clock, tzinfo=AMSTERDAM)
     round_trip = moment.astimezone(dt.UTC).astimezone(AMSTERDAM)
     if round_trip.replace(tzinfo=None) != moment.replace(tzinfo=None):
-        raise DateInputError("no_such_time")
+        raise DateInputError(Refusal.NO_SUCH_TIME)
     return moment

@@ -41,6 +41,7 @@ from bot.coach.model import (
     tip_of,
 )
 from bot.coach.progress import DONE, REVIEW, Progress
+from bot.coach.refusals import Refusal
 from bot.coach.view import ReviewItem, Segment, StepView
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "InvalidAction",
     "InvalidAnswer",
     "Progress",
+    "Refusal",
     "ReviewItem",
     "Segment",
     "StaleAction",
@@ -83,26 +85,23 @@ def _same(text: str) -> str:
 
 
 class EngineError(Exception):
-    """An input the engine refuses; ``reason`` is a stable code the bot turns into a message."""
+    """An input the engine refuses; ``reason`` says why, and ``bot.coach.texts`` says it to the teacher."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: Refusal) -> None:
         super().__init__(reason)
         self.reason = reason
 
 
 class InvalidAnswer(EngineError):
-    """The answer itself is wrong: ``empty``, ``too_long``, ``unknown_option`` (forged button data),
-    ``nothing_selected``, or a date reason from ``bot.coach.dates.parse_moment``."""
+    """The answer itself is wrong (empty, too long, a forged button, an unusable date)."""
 
 
 class InvalidAction(EngineError):
-    """The action does not fit the current step: ``not_a_question``, ``not_multi``, ``not_optional``,
-    ``not_confirmable``, ``at_start``, ``not_at_review``, ``not_editable``, ``not_complete``, ``done``,
-    ``not_done`` (reopen)."""
+    """The action does not fit the current step (e.g. skipping a required question, editing off the review)."""
 
 
 class StaleAction(InvalidAction):
-    """The input was meant for an earlier state (``stale``): show the current step again."""
+    """The input was meant for an earlier state (``Refusal.STALE``): show the current step again."""
 
 
 def start(script: Script) -> Progress:
@@ -133,13 +132,13 @@ def answer(script: Script, progress: Progress, value: str, now: dt.datetime) -> 
     if isinstance(step, TextStep):
         text = _CONTROL.sub("", value).strip()
         if not text:
-            raise InvalidAnswer("empty")
+            raise InvalidAnswer(Refusal.EMPTY)
         if len(text) > step.max_length:
-            raise InvalidAnswer("too_long")
+            raise InvalidAnswer(Refusal.TOO_LONG)
         return _answered(script, progress, text)
     if isinstance(step, ChoiceStep | YesNoStep):
         if value not in {option.value for option in step.choices()}:
-            raise InvalidAnswer("unknown_option")
+            raise InvalidAnswer(Refusal.UNKNOWN_OPTION)
         return _answered(script, progress, value)
     if isinstance(step, DateStep):
         try:
@@ -147,17 +146,17 @@ def answer(script: Script, progress: Progress, value: str, now: dt.datetime) -> 
         except DateInputError as exc:
             raise InvalidAnswer(exc.reason) from exc
         return _answered(script, progress, moment)
-    raise InvalidAction("not_multi" if isinstance(step, MultiStep) else "not_a_question")
+    raise InvalidAction(Refusal.NOT_MULTI if isinstance(step, MultiStep) else Refusal.NOT_A_QUESTION)
 
 
 def toggle(script: Script, progress: Progress, value: str) -> Progress:
     """Switch one option of the current multiple-choice question on or off."""
     step = _current(script, progress)
     if not isinstance(step, MultiStep):
-        raise InvalidAction("not_multi")
+        raise InvalidAction(Refusal.NOT_MULTI)
     order = [option.value for option in step.options]
     if value not in order:
-        raise InvalidAnswer("unknown_option")
+        raise InvalidAnswer(Refusal.UNKNOWN_OPTION)
     chosen = set(progress.pending) ^ {value}
     return _changed(progress, pending=tuple(item for item in order if item in chosen))
 
@@ -167,10 +166,10 @@ def confirm(script: Script, progress: Progress) -> Progress:
     step = _current(script, progress)
     if isinstance(step, MultiStep):
         if not progress.pending and not step.optional:
-            raise InvalidAnswer("nothing_selected")
+            raise InvalidAnswer(Refusal.NOTHING_SELECTED)
         return _answered(script, progress, progress.pending)
     if step.is_question:
-        raise InvalidAction("not_confirmable")
+        raise InvalidAction(Refusal.NOT_CONFIRMABLE)
     return _advance(script, progress, step.id)
 
 
@@ -178,53 +177,53 @@ def skip(script: Script, progress: Progress) -> Progress:
     """Leave an optional question unanswered."""
     step = _current(script, progress)
     if not is_optional(step):
-        raise InvalidAction("not_optional")
+        raise InvalidAction(Refusal.NOT_OPTIONAL)
     return _answered(script, progress, None)
 
 
 def back(script: Script, progress: Progress) -> Progress:
     """One step back; while changing an answer from the review, back to the review."""
     if progress.done:
-        raise InvalidAction("done")
+        raise InvalidAction(Refusal.DONE)
     if progress.editing is not None and progress.step_id == progress.editing:
         return _replay_to(script, progress)
     if not progress.history:
-        raise InvalidAction("at_start")
+        raise InvalidAction(Refusal.AT_START)
     return _enter(script, progress, progress.history[-1], progress.history[:-1])
 
 
 def review(script: Script, progress: Progress) -> Progress:
     """Go to the review, when every step on the way to the end has been done."""
     if progress.done:
-        raise InvalidAction("done")
+        raise InvalidAction(Refusal.DONE)
     if progress.at_review:
         return progress
     path, stop = _replay(script, progress.answers, progress.seen)
     if stop is not None:
-        raise InvalidAction("not_complete")
+        raise InvalidAction(Refusal.NOT_COMPLETE)
     return _open_review(script, progress, path)
 
 
 def edit(script: Script, progress: Progress, step_id: str) -> Progress:
     """From the review, go to question ``step_id`` to change its answer."""
     if not progress.at_review:
-        raise InvalidAction("not_at_review")
+        raise InvalidAction(Refusal.NOT_AT_REVIEW)
     if step_id not in progress.history or not script.step(step_id).is_question:
-        raise InvalidAction("not_editable")
+        raise InvalidAction(Refusal.NOT_EDITABLE)
     return replace(_enter(script, progress, step_id, progress.history), editing=step_id)
 
 
 def finish(script: Script, progress: Progress) -> Progress:
     """Accept the card."""
     if not progress.at_review:
-        raise InvalidAction("not_at_review")
+        raise InvalidAction(Refusal.NOT_AT_REVIEW)
     return _changed(progress, step_id=DONE)
 
 
 def reopen(script: Script, progress: Progress) -> Progress:
     """Take a finished card back to the review, to change it (the answers are all still there)."""
     if not progress.done:
-        raise InvalidAction("not_done")
+        raise InvalidAction(Refusal.NOT_DONE)
     return _changed(progress, step_id=REVIEW)
 
 
@@ -233,7 +232,7 @@ def apply(
 ) -> Progress:
     """Apply one Action; with ``revision``, refuse (StaleAction) an action meant for another state."""
     if revision is not None and revision != progress.revision:
-        raise StaleAction("stale")
+        raise StaleAction(Refusal.STALE)
     if action.kind == "answer":
         return answer(script, progress, action.value, now)
     if action.kind == "toggle":
@@ -350,9 +349,9 @@ def _open_review(script: Script, progress: Progress, path: tuple[str, ...]) -> P
 
 def _current(script: Script, progress: Progress) -> Any:
     if progress.done:
-        raise InvalidAction("done")
+        raise InvalidAction(Refusal.DONE)
     if progress.at_review:
-        raise InvalidAction("not_a_question")
+        raise InvalidAction(Refusal.NOT_A_QUESTION)
     return script.step(progress.step_id)
 
 

@@ -15,10 +15,11 @@ from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.coach import engine
-from bot.coach.engine import EngineError, Progress, StaleAction
+from bot.coach.engine import EngineError, Progress
 from bot.coach.flow import Action, ActionKind
 from bot.coach.model import Script, choices_of
 from bot.coach.progress_cache import load_progress, remember_progress
+from bot.coach.scenes import scenes_for
 from bot.coach.screens import card_html, card_plain, done_buttons, reflection_html, review_screen, step_screen
 from bot.coach.texts import engine_error_text
 from bot.common.callbacks import CoachCardButton, CoachMenuButton, CoachStepButton, StepLetter, decode
@@ -80,7 +81,8 @@ async def show_progress(
         header = esc(note) if note else ""
         reflection = reflection_html(record.reflection) if record.reflection else ""
         text = card_html(card, context.bot.username, header, limit=MAX_MESSAGE_LENGTH - telegram_length(reflection))
-        await replace_or_reply(update, text + reflection, keyboard(done_buttons(record.id)))
+        practise = bool(scenes_for(svc.scenes, record.script_id))
+        await replace_or_reply(update, text + reflection, keyboard(done_buttons(record.id, practise=practise)))
         return
     if progress.at_review:
         card = engine.card(script, progress, translate, language)
@@ -89,6 +91,24 @@ async def show_progress(
         return
     text, rows = step_screen(script, view, record.id, progress.revision, note)
     await replace_or_reply(update, text, keyboard(rows))
+
+
+async def load_preparation(
+    context: ContextTypes.DEFAULT_TYPE, user_id: int, prep_id: int
+) -> tuple[PreparationRecord, Progress] | None:
+    """One of the user's preparations with its progress; None when it is not theirs or gone."""
+    return await _load(context, user_id, prep_id)
+
+
+async def open_preparation(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: int) -> None:
+    """Show a preparation where it is (its card when finished), and make it the open one."""
+    user = update.effective_user
+    loaded = await _load(context, user.id, prep_id) if user else None
+    if user is None or loaded is None:
+        await reply(update, T_("Deze voorbereiding bestaat niet meer."))
+        return
+    await services(context).repo.set_active_preparation(user.id, prep_id)
+    await show_progress(update, context, *loaded)
 
 
 async def _load(
@@ -376,12 +396,7 @@ async def _apply(
     script = svc.scripts[record.script_id]
     try:
         new = engine.apply(script, progress, action, datetime.now(UTC), revision=revision)
-    except StaleAction:
-        await show_progress(
-            update, context, record, progress, note=T_("Die knop hoorde bij een eerdere stap. Hier ben je nu:")
-        )
-        return
-    except EngineError as exc:
+    except EngineError as exc:  # a stale button included: each reason has its own sentence
         await show_progress(update, context, record, progress, note=engine_error_text(exc.reason))
         return
     state = new.to_json()

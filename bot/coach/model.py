@@ -13,18 +13,32 @@ import re
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 __all__ = [
     "CARD_SECTIONS",
     "END",
+    "MAIN_PATH_LIMIT",
+    "OFFICIAL_SOURCES",
     "SEED_FILES",
     "AnyStep",
     "CardSection",
     "CardTemplate",
     "ChoiceStep",
     "DateStep",
+    "Fragment",
+    "Include",
     "MessageStep",
     "MultiStep",
     "Option",
@@ -33,12 +47,14 @@ __all__ = [
     "Rule",
     "Script",
     "Step",
+    "StepOrInclude",
     "TextStep",
     "Tip",
     "TipStep",
     "YesNoLabel",
     "YesNoStep",
     "choices_of",
+    "is_known_source",
     "is_optional",
     "tip_of",
 ]
@@ -54,6 +70,27 @@ SEED_FILES: frozenset[str] = frozenset(
         "004_96e24f64a232179b.txt",
     }
 )
+
+#: Where the seeds are silent, a tip may rest on a public page of one of these official hosts
+#: (named by its https URL in ``source``; write the date you checked it in a comment beside it).
+OFFICIAL_SOURCES: tuple[str, ...] = (
+    "wetten.overheid.nl",
+    "zoek.officielebekendmakingen.nl",
+    "www.rijksoverheid.nl",
+    "www.oudersenonderwijs.nl",
+    "www.nji.nl",
+    "www.onderwijsinspectie.nl",
+    "www.passendonderwijs.nl",
+)
+
+
+def is_known_source(source: str) -> bool:
+    """A seed document's file name, or an https page on one of the official hosts."""
+    if source in SEED_FILES:
+        return True
+    parts = urlsplit(source)
+    return parts.scheme == "https" and parts.hostname in OFFICIAL_SOURCES
+
 
 #: ``goto: end`` finishes the questions and opens the review of the card.
 END = "end"
@@ -72,20 +109,30 @@ BUTTON_LABEL_LIMIT = 64  # Telegram shows longer labels cut off; we keep them re
 MAX_TEXT_ANSWER = 1000
 CARD_LINE_LIMIT = 200  # a tip's ``short`` and a card's fixed lines: one glance each
 
-#: The card's sections, in the order the card shows them, with their default titles.
+#: The card's sections, in the order the card shows them, with their default titles. The card
+#: opens with what the teacher will say and the reaction they expect (issue 12): that is what
+#: they read once more just before the door opens.
 CARD_SECTIONS: dict[str, str] = {
+    "eerste_minuut": "Je eerste minuut",
+    "reactie": "De reactie die je verwacht, en je antwoord",
     "doel": "Doel van het gesprek",
-    "opening": "Opening: wat goed gaat",
+    "feiten": "Feiten en voorbeelden",
+    "opening": "Wat goed gaat",
     "kernboodschap": "Kernboodschap",
     "verwachting_ouders": "Wat de ouders waarschijnlijk verwachten",
     "aanbod": "Wat de school wel en niet kan bieden",
     "vragen": "Vragen om te stellen",
-    "begrippen": "Begrippen om uit te leggen",
-    "aanwezigen": "Wie er bij zijn",
     "afspraken": "Afspraken om vast te leggen",
     "vervolg": "Vervolg",
+    "aanwezigen": "Wie er bij zijn, en in welke taal",
+    "begrippen": "Begrippen om uit te leggen",
+    "jij": "Voor jezelf",
     "tips": "Tips voor het gesprek",
 }
+
+#: The main path of a script (the screens a teacher sees when no branch is taken) stays this
+#: short: a teacher prepares in ten minutes, often between two lessons.
+MAIN_PATH_LIMIT = 14
 
 
 class Located(BaseModel):
@@ -96,10 +143,17 @@ class Located(BaseModel):
     _line: int = PrivateAttr(0)
     _key_lines: dict[str, int] = PrivateAttr(default_factory=dict)
     _item_lines: dict[str, list[int]] = PrivateAttr(default_factory=dict)
+    #: The file this was read from when it is not the script's own (a step from a fragment).
+    _file: Path | None = PrivateAttr(None)
 
     @property
     def line(self) -> int:
         return self._line
+
+    @property
+    def file(self) -> Path | None:
+        """The fragment file this came from, or None for the script's own file."""
+        return self._file
 
     def line_of(self, key: str) -> int:
         """Line of ``key`` in the file, or of this mapping when the key was not written."""
@@ -161,6 +215,12 @@ class _Step(Located):
     next: tuple[Rule, ...] | None = None
 
     _routes: tuple[Rule, ...] = PrivateAttr(())
+    #: The fragment this step was included from (``include: logistiek``), or None.
+    _origin: str | None = PrivateAttr(None)
+
+    @property
+    def origin(self) -> str | None:
+        return self._origin
 
     @field_validator("next", mode="before")
     @classmethod
@@ -283,6 +343,38 @@ Step = Annotated[
     MessageStep | TipStep | TextStep | ChoiceStep | MultiStep | YesNoStep | DateStep,
     Field(discriminator="kind"),
 ]
+
+
+class Include(Located):
+    """``- include: logistiek`` in a script's steps: the fragment's steps go here, in order.
+
+    Parameters make small differences without copying: ``options`` keeps only some buttons of a
+    fragment question (``{begrippen: [tlv, sbo]}``); ``hints`` gives a question a hint of this
+    script's own (``{afspraken: "Bijvoorbeeld: wie de tlv aanvraagt."}``).
+    """
+
+    include: str
+    options: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    hints: dict[str, str] = Field(default_factory=dict)
+
+
+def _step_or_include(data: Any) -> str:
+    if isinstance(data, dict):
+        return "include" if "include" in data else str(data.get("kind", ""))
+    return str(getattr(data, "kind", "include"))
+
+
+StepOrInclude = Annotated[
+    Annotated[MessageStep, Tag("message")]
+    | Annotated[TipStep, Tag("tip")]
+    | Annotated[TextStep, Tag("text")]
+    | Annotated[ChoiceStep, Tag("choice")]
+    | Annotated[MultiStep, Tag("multi")]
+    | Annotated[YesNoStep, Tag("yesno")]
+    | Annotated[DateStep, Tag("date")]
+    | Annotated[Include, Tag("include")],
+    Discriminator(_step_or_include),
+]
 QuestionStep = TextStep | ChoiceStep | MultiStep | YesNoStep | DateStep
 AnyStep = MessageStep | TipStep | QuestionStep
 OptionStep = ChoiceStep | MultiStep | YesNoStep
@@ -311,20 +403,37 @@ class CardTemplate(Located):
 
 
 class Script(Located):
-    """One conversation type: its steps in order and the card it ends with."""
+    """One conversation type: its steps in order and the card it ends with.
+
+    ``parts`` is what the file says (steps and ``include:`` lines); ``steps`` is the script a
+    teacher walks, with every fragment's steps in place (set by the loader).
+    """
 
     id: str
     title: str = Field(min_length=3)
     description: str = Field(min_length=10)
     start: str | None = None
-    steps: tuple[Step, ...] = Field(min_length=1)
+    parts: tuple[StepOrInclude, ...] = Field(min_length=1, alias="steps")
     card: CardTemplate
 
     _path: Path = PrivateAttr(Path("<script>"))
+    _steps: tuple[AnyStep, ...] = PrivateAttr(())
+    _fragment_sections: tuple[CardSection, ...] = PrivateAttr(())
 
     @property
     def path(self) -> Path:
         return self._path
+
+    @property
+    def steps(self) -> tuple[AnyStep, ...]:
+        """Every step in order, fragments expanded."""
+        if self._steps:
+            return self._steps
+        return tuple(part for part in self.parts if not isinstance(part, Include))
+
+    @property
+    def includes(self) -> tuple[Include, ...]:
+        return tuple(part for part in self.parts if isinstance(part, Include))
 
     @property
     def first_step(self) -> str:
@@ -341,3 +450,32 @@ class Script(Located):
 
     def has_step(self, step_id: str) -> bool:
         return step_id in self.steps_by_id
+
+    def sections_for(self, section_id: str) -> tuple[CardSection, ...]:
+        """The card templates for one section: the script's own, then those its fragments add."""
+        own = tuple(section for section in self.card.sections if section.section == section_id)
+        return own + tuple(section for section in self._fragment_sections if section.section == section_id)
+
+    @property
+    def all_sections(self) -> tuple[CardSection, ...]:
+        return self.card.sections + self._fragment_sections
+
+
+class Fragment(Located):
+    """Steps written once and included by many scripts (``dialogues/fragments/<id>.yaml``).
+
+    ``card`` says where the fragment's answers and tips go on every card that includes it, so
+    the mapping is written once too. A fragment's ``goto`` stays inside the fragment; after its
+    last step the script goes on below its ``include:``.
+    """
+
+    id: str
+    description: str = Field(min_length=10)
+    steps: tuple[Step, ...] = Field(min_length=1)
+    card: tuple[CardSection, ...] = ()
+
+    _path: Path = PrivateAttr(Path("<fragment>"))
+
+    @property
+    def path(self) -> Path:
+        return self._path

@@ -19,6 +19,7 @@ from bot.common.callbacks import (
     CoachStepButton,
     HomeButton,
     InvitationButton,
+    PracticeCardButton,
     ReminderButton,
     StepLetter,
 )  # fmt: skip
@@ -83,22 +84,23 @@ def review_screen(card: Card, view: StepView, prep_id: int, revision: int, bot_u
     text = card_html(card, bot_username, header=intro)
     rows: Rows = []
     for item in view.review:
-        label = item.question_text
+        label = item.question_text.rsplit("\n", 1)[-1]  # the question itself, not a welcome above it
         label = label if len(label) <= 40 else label[:39] + _ELLIPSIS
         rows.append([(f"✏️ {label}", data("e", prep_id, revision, item.step_id))])
     rows.append([(T_("✅ Klaar: kaart bewaren"), data("f", prep_id, revision))])
     return text, rows
 
 
-def done_buttons(prep_id: int) -> Rows:
-    return [
-        [(T_("📄 Kaart als bestand"), CoachCardButton("file", prep_id).pack()),
-         (T_("✏️ Aanpassen"), CoachCardButton("edit", prep_id).pack())],
-        [(T_("✉️ Uitnodiging voor ouders"), InvitationButton("new", prep_id).pack()),
-         (T_("⏰ Herinneringen"), ReminderButton("menu", prep_id).pack())],
-        [(T_("📝 Terugblik na het gesprek"), ReminderButton("refl", prep_id).pack()),
-         (T_("🏠 Menu"), HomeButton().pack())],
-    ]
+def done_buttons(prep_id: int, *, practise: bool = False) -> Rows:
+    """The finished card's buttons; ``practise`` adds "oefen je eerste minuut" (a scene exists)."""
+    rows: Rows = [[(T_("🎭 Oefen je eerste minuut"), PracticeCardButton("k", prep_id).pack())]] if practise else []
+    rows.append([(T_("📄 Kaart als bestand"), CoachCardButton("file", prep_id).pack()),
+                 (T_("✏️ Aanpassen"), CoachCardButton("edit", prep_id).pack())])  # fmt: skip
+    rows.append([(T_("✉️ Uitnodiging voor ouders"), InvitationButton("new", prep_id).pack()),
+                 (T_("⏰ Herinneringen"), ReminderButton("menu", prep_id).pack())])  # fmt: skip
+    rows.append([(T_("📝 Terugblik na het gesprek"), ReminderButton("refl", prep_id).pack()),
+                 (T_("🏠 Menu"), HomeButton().pack())])  # fmt: skip
+    return rows
 
 
 def card_html(card: Card, bot_username: str, header: str = "", limit: int = MAX_MESSAGE_LENGTH) -> str:

@@ -60,6 +60,11 @@ __all__ = [
     "InvitationButton",
     "LanguageButton",
     "LanguagesButton",
+    "PracticeCardButton",
+    "PracticeLetter",
+    "PracticePageButton",
+    "PracticeSceneButton",
+    "PracticeStepButton",
     "PrivacyButton",
     "ReminderButton",
     "ReminderSwitchButton",
@@ -243,6 +248,42 @@ class CoachStepButton(CallbackData, prefix="c"):
     value: str = ""
 
 
+# -- practice ("oefenen") -------------------------------------------------------------------------
+
+
+class PracticePageButton(CallbackData, prefix="o"):
+    """``o:menu`` (the scenes), ``o:x`` (stop the practice), ``o:card`` (back to its card)."""
+
+    action: Literal["menu", "x", "card"]
+
+
+class PracticeSceneButton(CallbackData, prefix="o"):
+    """``o:s:<scene>``: start a scene from the practice menu."""
+
+    action: Literal["s"]
+    scene: str
+
+
+class PracticeCardButton(CallbackData, prefix="o"):
+    """``o:k:<preparation>[:<scene>]``: practise the first minute of a finished card."""
+
+    action: Literal["k"]
+    prep: int
+    scene: str = ""  # empty: the only scene for the card's script, or a choice
+
+
+#: Practice step buttons: choose an answer, retry, proceed, restart.
+PracticeLetter = Literal["c", "r", "n", "a"]
+
+
+class PracticeStepButton(CallbackData, prefix="o"):
+    """``o:<letter>:<revision>[:<value>]``: tied to the practice's revision, like a coach step."""
+
+    action: PracticeLetter
+    revision: int
+    value: str = ""
+
+
 # -- glossary -------------------------------------------------------------------------------------
 
 
@@ -306,6 +347,7 @@ class FormButton(CallbackData, prefix="f"):
 BUTTONS: tuple[type[CallbackData], ...] = (
     RoleButton, HomeButton, LanguagesButton, LanguageButton, PrivacyButton,
     CoachMenuButton, CoachCardButton, CoachStepButton,
+    PracticePageButton, PracticeSceneButton, PracticeCardButton, PracticeStepButton,
     GlossaryPageButton, GlossaryTermButton,
     InvitationButton, ReminderButton, ReminderSwitchButton, FormButton,
 )  # fmt: skip

@@ -10,6 +10,7 @@ from bot.common.callbacks import (
     GlossaryPageButton,
     GlossaryTermButton,
     LanguagesButton,
+    PracticePageButton,
     RoleButton,
 )  # fmt: skip
 from bot.common.replies import Markup, esc, keyboard, replace_or_reply
@@ -36,7 +37,10 @@ def role_keyboard() -> Markup:
 def teacher_keyboard() -> Markup:
     return keyboard(
         [
-            [(_("📝 Gesprek voorbereiden"), CoachMenuButton("new").pack())],
+            [
+                (_("📝 Gesprek voorbereiden"), CoachMenuButton("new").pack()),
+                (_("🎭 Gesprek oefenen"), PracticePageButton("menu").pack()),
+            ],
             [
                 (_("▶️ Verder waar ik was"), CoachMenuButton("resume").pack()),
                 (_("🗂 Mijn voorbereidingen"), CoachMenuButton("list").pack()),

@@ -161,7 +161,9 @@ async def start_invitation(update: Update, context: ContextTypes.DEFAULT_TYPE, p
     script = svc.scripts[record.script_id]
     progress = load_progress(svc, script, record)
     card = engine.card(script, progress)
-    attendees = [value for value in _values(progress.answers.get("aanwezigen")) if value in ROLES]
+    # The teacher always attends; the card's question asks who sits beside them.
+    chosen = [value for value in _values(progress.answers.get("aanwezigen")) if value in ROLES]
+    attendees = ["leerkracht", *(value for value in chosen if value != "leerkracht")]
     meeting = card.meeting_at if card.meeting_at and "T" in card.meeting_at else None
     if meeting and datetime.fromisoformat(meeting) <= datetime.now(UTC):
         meeting = None

@@ -122,12 +122,17 @@ def test_check_fails_on_a_stale_translation(content_copy: Path) -> None:
 def test_check_reports_a_broken_script_with_file_and_line(content_copy: Path) -> None:
     script = content_copy / "dialogues" / "zorgen_delen.yaml"
     lines = script.read_text(encoding="utf-8").splitlines()
-    index = next(i for i, line in enumerate(lines) if line.strip() == "- id: opening")
+    index = next(i for i, line in enumerate(lines) if line.strip() == "- id: goed")
     lines.insert(index + 1, "    colour: blauw")
     script.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fragment = content_copy / "dialogues" / "fragments" / "logistiek.yaml"
+    text = fragment.read_text(encoding="utf-8")
+    fragment.write_text(text.replace("goto: tip_vooraf", "goto: tip_vooraff"), encoding="utf-8")
+    line = text[: text.index("goto: tip_vooraf")].count("\n") + 1
     result = samenspraak("check", "--content", str(content_copy))
     assert result.returncode == 1
     assert f"zorgen_delen.yaml:{index + 2}" in result.stdout and "colour" in result.stdout
+    assert f"logistiek.yaml:{line}: step 'ouders_weten': goto 'tip_vooraff' goes to no step" in result.stdout
 
 
 def test_stats_lists_asked_terms_and_unmatched_questions_without_ids(tmp_path: Path) -> None:
@@ -142,3 +147,54 @@ def test_stats_lists_asked_terms_and_unmatched_questions_without_ids(tmp_path: P
     with sqlite3.connect(db) as conn:  # the counts table has no place for a user or chat id
         columns = {row[1] for row in conn.execute("PRAGMA table_info(question_counts)")}
     assert columns == {"language", "term_key", "question", "count"}
+
+
+def test_chat_prepare_a_tlv_conversation_then_practise_it_with_feedback(tmp_path: Path) -> None:
+    """Issue 12's acceptance: the card opens with the teacher's own first sentence and the reaction
+    they expect; "oefen je eerste minuut" replays that sentence, and every choice gets feedback."""
+    first = "We denken dat uw kind op het sbo beter leert, en dat willen we vandaag bespreken."
+    reaction = "Dus jullie willen van ons kind af?"
+    lines = [
+        "/voorbereiden",
+        "Een verwijzing of tlv bespreken",
+        "overmorgen 15:00",
+        first,
+        "Ja, dat is al besproken",
+        "Een jaar hulp in een kleine groep; lezen ging vooruit, rekenen niet.",
+        reaction,
+        "Nee, we zoeken de school waar uw kind het beste leert.",
+        "Het kind is behulpzaam en grappig.",
+        "De hulp in de kleine groep blijft tot er een plek is.",
+        "Ik vind het moeilijk als ouders boos worden; de ib'er zit naast me.",
+        "Ik bel donderdag.",
+        "over 2 weken",
+        "In het Nederlands, dat gaat goed",
+        "Klaar",
+        "Toelaatbaarheidsverklaring (tlv)",
+        "Klaar",
+        "Klaar: kaart bewaren",
+    ]
+    db = str(tmp_path / "db.sqlite3")
+    prepared = samenspraak("chat", "--json", "--db", db, stdin="\n".join(lines) + "\n")
+    assert prepared.returncode == 0, prepared.stderr
+    # A second session on the same database (a teacher coming back later): practise from the card.
+    practise = ["/kaart", "Oefen je eerste minuut", "A", "Probeer opnieuw", "B", "Verder"]
+    practised = samenspraak("chat", "--json", "--db", db, stdin="\n".join(practise) + "\n")
+    assert practised.returncode == 0, practised.stderr
+    shown = [json.loads(line) for line in (prepared.stdout + practised.stdout).splitlines()]
+    assert not any("snel voor mij" in item["text"] for item in shown)
+    card = next(
+        item["text"]
+        for item in shown
+        if any("Oefen je eerste minuut" in label for row in item["buttons"] for label in row)
+    )
+    body = card[card.index("🗂") :]
+    assert body.index("Je eerste minuut") < body.index(first) < body.index("De reactie die je verwacht")
+    assert body.index("De reactie die je verwacht") < body.index(reaction) < body.index("Doel van het gesprek")
+    practice = [item["text"] for item in shown if "Oefenen:" in item["text"]]
+    assert "Jij, met je eigen eerste zin:" in practice[0] and first in practice[0]
+    weak, retried, good, after = practice[1], practice[2], practice[3], practice[4]
+    assert "❌" in weak and "Bron: Sardes (2020)" in weak
+    assert "Het sbo? Dat komt als een klap." in retried
+    assert "✅" in good and "De ouder zocht erkenning en die gaf je eerst" in good
+    assert "Waarom dan?" in after or "waarom dan?" in after.lower()

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.coach import engine
 from bot.coach.engine import Action, InvalidAction, InvalidAnswer, Progress, StaleAction
-from bot.coach.graph import paths
+from bot.coach.paths import paths
 from bot.coach.script import Script
 
 
@@ -58,26 +58,31 @@ def test_every_script_every_branch_reaches_its_card(
 
 def test_card_follows_the_answers(scripts: dict[str, Script], now: dt.datetime) -> None:
     script = scripts["zorgen_delen"]
-    walk = next(w for w in paths(script) if "tolk" in w.steps and "tip_vooraf" in w.steps)
+    walk = next(w for w in paths(script) if "tip_taal" in w.steps and "tip_vooraf" in w.steps)
     progress = run(script, walk.actions, now)
     card = engine.card(script, progress)
     assert card.meeting_at == "2027-03-11T10:00:00+01:00"
     assert card.follow_up_at == "2027-03-11T10:00:00+01:00"
-    assert card.section("doel").lines[0].text == "Voorbeeldantwoord bij doel"  # type: ignore[union-attr]
-    assert card.section("doel").lines[0].from_user  # type: ignore[union-attr]
+    first = card.sections[0]
+    assert first.id == "eerste_minuut" and first.lines[0].text == "Voorbeeldantwoord bij eerste_zin"
+    assert first.lines[0].from_user
+    assert [line.text for line in card.sections[1].lines] == [
+        "Voorbeeldantwoord bij reactie",
+        "Voorbeeldantwoord bij antwoord",
+    ]
     who = [line.text for line in card.section("aanwezigen").lines]  # type: ignore[union-attr]
-    assert "Vertel de ouders vooraf wie er komen." in who
+    assert "Laat de ouders vooraf weten wie er komen, en waarom." in who
     assert "Geen verrassingen aan tafel." in [line.text for line in card.section("tips").lines]  # type: ignore[union-attr]
-    assert card.terms == ("ib",)
-    assert [section.id for section in card.sections][:3] == ["doel", "opening", "kernboodschap"]
+    assert len(card.terms) == 1  # one term was chosen on this path
+    assert [section.id for section in card.sections][:3] == ["eerste_minuut", "reactie", "doel"]
 
 
 def test_tips_from_branches_not_taken_stay_off_the_card(scripts: dict[str, Script], now: dt.datetime) -> None:
     script = scripts["zorgen_delen"]
-    walk = next(w for w in paths(script) if "tolk" not in w.steps and "tip_pauze" not in w.steps)
+    walk = next(w for w in paths(script) if "tip_kind" not in w.steps and "tip_taal" not in w.steps)
     tips = [line.text for line in engine.card(script, run(script, walk.actions, now)).section("tips").lines]  # type: ignore[union-attr]
-    assert "Loopt het hoog op? Neem een adempauze." not in tips
-    assert "Open met iets wat goed gaat." in tips
+    assert "Geen kind als tolk; regel een tolk of een volwassene." not in tips
+    assert "Voorbeelden, geen diagnose." in tips
 
 
 def test_translate_is_applied_to_everything_but_the_teachers_words(
@@ -94,24 +99,23 @@ def test_translate_is_applied_to_everything_but_the_teachers_words(
 
 def test_placeholder_is_filled_and_marked(scripts: dict[str, Script], now: dt.datetime) -> None:
     script = scripts["zorgen_delen"]
-    progress = to(script, "vragen", now)
+    progress = to(script, "antwoord", now)
     view = engine.view(script, progress)
-    assert view.text == (
-        "Je doel voor het gesprek: Voorbeeldantwoord bij doel. Welke vragen aan de ouders helpen je daarbij?"
-    )
+    assert view.text == "Stel dat de ouders zeggen: “Voorbeeldantwoord bij reactie” Wat antwoord je dan?"
     assert [segment.from_user for segment in view.segments] == [False, True, False]
 
 
 def test_view_of_a_question(scripts: dict[str, Script], now: dt.datetime) -> None:
     script = scripts["zorgen_delen"]
-    view = engine.view(script, to(script, "nederlands", now))
+    view = engine.view(script, to(script, "taal", now))
     assert view.kind == "choice"
-    assert view.options == (("goed", "Goed"), ("beetje", "Een beetje"), ("weinig", "Weinig of niet"))
+    assert [value for value, _label in view.options] == ["nl", "eenvoudig", "tolk", "vertrouwd", "kind"]
     assert view.can_back and not view.can_skip and not view.can_confirm
-    tip_view = engine.view(script, to(script, "opening", now))
+    tip_view = engine.view(script, to(script, "eerste_zin", now))
     assert tip_view.tip is not None and tip_view.tip_source == "003_5df548e9c9bffea1.txt"
     first = engine.view(script, engine.start(script))
-    assert first.kind == "message" and first.can_confirm and not first.can_back
+    assert first.kind == "date" and first.can_skip and not first.can_back
+    assert "geen namen" in first.text
 
 
 def test_back_and_answers_are_kept(scripts: dict[str, Script], now: dt.datetime) -> None:
@@ -119,35 +123,34 @@ def test_back_and_answers_are_kept(scripts: dict[str, Script], now: dt.datetime)
     progress = engine.start(script)
     with pytest.raises(InvalidAction, match="at_start"):
         engine.back(script, progress)
-    progress = engine.confirm(script, progress)
     progress = engine.answer(script, progress, "morgen 15:00", now)
+    progress = engine.answer(script, progress, "Samen kijken", now)
     progress = engine.answer(script, progress, "Het kind is vaak stil.", now)
-    assert progress.step_id == "opening"
-    progress = engine.back(script, progress)
     assert progress.step_id == "zorg"
+    progress = engine.back(script, progress)
+    assert progress.step_id == "eerste_zin"
     view = engine.view(script, progress)
     assert view.current == "Het kind is vaak stil."
     progress = engine.back(script, engine.back(script, progress))
-    assert progress.step_id == "welkom" and progress.history == ()
+    assert progress.step_id == "moment" and progress.history == ()
 
 
 def test_skip_only_optional_steps(scripts: dict[str, Script], now: dt.datetime) -> None:
     script = scripts["zorgen_delen"]
-    progress = engine.confirm(script, engine.start(script))
-    progress = engine.skip(script, progress)  # moment is optional
-    assert progress.answers["moment"] is None and progress.step_id == "zorg"
+    progress = engine.skip(script, engine.start(script))  # moment is optional
+    assert progress.answers["moment"] is None and progress.step_id == "doel"
     with pytest.raises(InvalidAction, match="not_optional"):
         engine.skip(script, progress)
 
 
 def test_forged_and_bad_input_is_refused(scripts: dict[str, Script], now: dt.datetime) -> None:
     script = scripts["zorgen_delen"]
-    choice = to(script, "nederlands", now)
-    for forged in ("Weinig of niet", "heel_weinig", "", "goed;drop"):
+    choice = to(script, "taal", now)
+    for forged in ("In het Nederlands, dat gaat goed", "heel_weinig", "", "nl;drop"):
         with pytest.raises(InvalidAnswer, match="unknown_option"):
             engine.answer(script, choice, forged, now)
     with pytest.raises(InvalidAction, match="not_multi"):
-        engine.toggle(script, choice, "goed")
+        engine.toggle(script, choice, "nl")
     text = to(script, "zorg", now)
     with pytest.raises(InvalidAnswer, match="empty"):
         engine.answer(script, text, "  \n\x00 ", now)
@@ -161,26 +164,27 @@ def test_forged_and_bad_input_is_refused(scripts: dict[str, Script], now: dt.dat
     ):
         with pytest.raises(InvalidAnswer, match=reason):
             engine.answer(script, date, text_input, now)
-    multi = to(script, "aanwezigen", now)
+    multi = to(script, "begrippen", now)
     with pytest.raises(InvalidAnswer, match="unknown_option"):
-        engine.toggle(script, multi, "minister")
-    with pytest.raises(InvalidAnswer, match="nothing_selected"):
-        engine.confirm(script, multi)
+        engine.toggle(script, multi, "tlv")  # a term this script left out of the fragment's list
     with pytest.raises(InvalidAction, match="not_multi"):
         engine.answer(script, multi, "ib", now)
+    required = to(scripts["verwijzing_tlv"], "eerste_zin", now)
+    with pytest.raises(InvalidAction, match="not_confirmable"):
+        engine.confirm(scripts["verwijzing_tlv"], required)
 
 
 def test_multi_choice_toggles_in_option_order(scripts: dict[str, Script], now: dt.datetime) -> None:
     script = scripts["zorgen_delen"]
     progress = to(script, "aanwezigen", now)
-    for value in ("tolk", "ib", "leerkracht", "tolk"):
+    for value in ("tolk", "ib", "collega", "tolk"):
         progress = engine.toggle(script, progress, value)
-    assert progress.pending == ("leerkracht", "ib")
-    assert engine.view(script, progress).selected == ("leerkracht", "ib")
+    assert progress.pending == ("ib", "collega")
+    assert engine.view(script, progress).selected == ("ib", "collega")
     progress = engine.confirm(script, progress)
-    assert progress.answers["aanwezigen"] == ("leerkracht", "ib")
+    assert progress.answers["aanwezigen"] == ("ib", "collega")
     back_again = engine.back(script, progress)
-    assert back_again.pending == ("leerkracht", "ib")  # the earlier choice is shown again
+    assert back_again.pending == ("ib", "collega")  # the earlier choice is shown again
 
 
 def test_same_input_twice_is_detected(scripts: dict[str, Script], now: dt.datetime) -> None:
@@ -196,8 +200,7 @@ def test_same_input_twice_is_detected(scripts: dict[str, Script], now: dt.dateti
 
 def test_edit_from_review_returns_to_review(scripts: dict[str, Script], now: dt.datetime) -> None:
     script = scripts["zorgen_delen"]
-    walk = next(w for w in paths(script) if "tolk" not in w.steps)
-    progress = run(script, walk.actions, now)
+    progress = run(script, paths(script)[0].actions, now)
     editing = engine.edit(script, progress, "doel")
     assert editing.step_id == "doel" and engine.view(script, editing).editing
     progress = engine.answer(script, editing, "Samen een plan maken", now)
@@ -209,19 +212,19 @@ def test_edit_from_review_returns_to_review(scripts: dict[str, Script], now: dt.
 
 def test_edit_that_opens_a_branch_walks_it_then_returns(scripts: dict[str, Script], now: dt.datetime) -> None:
     script = scripts["zorgen_delen"]
-    walk = next(w for w in paths(script) if "tolk" not in w.steps)
+    walk = next(w for w in paths(script) if "tip_kind" not in w.steps and "tip_taal" not in w.steps)
     progress = run(script, walk.actions, now)
-    progress = engine.answer(script, engine.edit(script, progress, "nederlands"), "weinig", now)
-    assert progress.step_id == "tolk"
-    progress = engine.answer(script, progress, "tolk", now)
-    assert progress.step_id == "tip_taal"  # tips of the new branch are shown once
-    progress = engine.confirm(script, engine.confirm(script, progress))
+    progress = engine.answer(script, engine.edit(script, progress, "taal"), "kind", now)
+    assert progress.step_id == "tip_kind"  # tips of the new branch are shown once
+    progress = engine.confirm(script, progress)
     assert progress.at_review
-    assert "tolk" in progress.history
-    # and back to "goed": the interpreter answer leaves the path, and the card
-    progress = engine.answer(script, engine.edit(script, progress, "nederlands"), "goed", now)
-    assert progress.at_review and "tolk" not in progress.answers
-    assert "Er is een tolk bij het gesprek." not in engine.card(script, progress).as_text()
+    assert "tip_kind" in progress.history
+    card = engine.card(script, progress).as_text()
+    assert "Zoek een tolk of een volwassene; laat geen kind vertalen." in card
+    # and back to Dutch: the warning leaves the path, and the card
+    progress = engine.answer(script, engine.edit(script, progress, "taal"), "nl", now)
+    assert progress.at_review and "tip_kind" not in progress.history
+    assert "Geen kind als tolk" not in engine.card(script, progress).as_text()
 
 
 def test_review_and_finish_rules(scripts: dict[str, Script], now: dt.datetime) -> None:
@@ -235,7 +238,7 @@ def test_review_and_finish_rules(scripts: dict[str, Script], now: dt.datetime) -
         engine.edit(script, middle, "zorg")
     progress = run(script, paths(script)[0].actions, now)
     with pytest.raises(InvalidAction, match="not_editable"):
-        engine.edit(script, progress, "welkom")
+        engine.edit(script, progress, "tip_taal")
     last = engine.back(script, progress)
     assert engine.review(script, last).at_review  # everything answered: straight back to the review
     done = engine.finish(script, progress)
@@ -248,7 +251,7 @@ def test_review_and_finish_rules(scripts: dict[str, Script], now: dt.datetime) -
             engine.apply(script, done, action, now)
     review = engine.view(script, progress)
     assert review.kind == "review" and review.review[0].step_id == "moment"
-    assert all(item.answer is not None for item in review.review if item.step_id != "begrippen")
+    assert all(item.answer is not None for item in review.review if item.step_id not in ("begrippen", "aanwezigen"))
 
 
 def test_resume_after_the_script_changed(scripts: dict[str, Script], now: dt.datetime) -> None:
@@ -258,8 +261,8 @@ def test_resume_after_the_script_changed(scripts: dict[str, Script], now: dt.dat
     gone = replace(progress, step_id="verdwenen", answers={**progress.answers, "oud": "x"})
     resumed = engine.resume(script, gone)
     assert resumed.step_id == "doel" and "oud" not in resumed.answers
-    stale_option = replace(progress, answers={**progress.answers, "zorg": ("a", "b")})
-    assert engine.resume(script, stale_option).step_id == "zorg"
+    stale_option = replace(progress, answers={**progress.answers, "doel": ("a", "b")})
+    assert engine.resume(script, stale_option).step_id == "doel"
     with pytest.raises(ValueError):
         engine.resume(scripts["startgesprek"], progress)
 
@@ -282,10 +285,10 @@ ACTIONS = st.one_of(
     st.sampled_from([Action("confirm"), Action("skip"), Action("back"), Action("review"), Action("finish")]),
     st.builds(
         lambda v: Action("answer", v),
-        st.sampled_from(["ja", "nee", "goed", "weinig", "morgen 9:00", "Tekst", "x" * 2000, ""]),
+        st.sampled_from(["ja", "nee", "nl", "kind", "deels", "morgen 9:00", "Tekst", "x" * 2000, ""]),
     ),
-    st.builds(lambda v: Action("toggle", v), st.sampled_from(["ib", "leerkracht", "opp", "bestaat_niet"])),
-    st.builds(lambda v: Action("edit", v), st.sampled_from(["doel", "nederlands", "welkom", "bestaat_niet"])),
+    st.builds(lambda v: Action("toggle", v), st.sampled_from(["ib", "collega", "opp", "bestaat_niet"])),
+    st.builds(lambda v: Action("edit", v), st.sampled_from(["doel", "taal", "tip_taal", "bestaat_niet"])),
 )
 
 

@@ -198,6 +198,27 @@ def test_key_facts_are_stated(glossary: dict[str, Term]) -> None:
     assert "10 schooldagen" in glossary["verlof"].detail
     assert "2023-2024" in glossary["doorstroomtoets"].detail
     assert "6 weken" in glossary["tlv"].actions
+
+
+def test_facts_corrected_in_review_stay_corrected(glossary: dict[str, Term]) -> None:
+    """The review of 2026-12-07 (issue 14) fixed these; see the facts table in glossary/README.md."""
+    assert "1 januari 2025" in glossary["ouder_jeugdsteunpunt"].detail
+    assert "1 augustus 2025" in glossary["sop"].detail and "1 augustus 2025" in glossary["opp"].detail
+    assert "cluster 1 en 2" in glossary["samenwerkingsverband"].detail
+    assert "kwalificatieplicht" in glossary["thuiszitter"].short and "18" in glossary["thuiszitter"].short
+    assert "twaalf volle schooljaren" in glossary["leerplicht"].detail
+    assert "binnen twee dagen" in glossary["verlof"].detail
+    assert "4 jaar" in glossary["verwijdering"].detail and "basisschool" in glossary["verwijdering"].short
+    assert "praktijkonderwijs" in glossary["kwalificatieplicht"].detail
+    assert "praktijkonderwijs" in glossary["startkwalificatie"].detail
+    assert "10 weken" in glossary["zorgplicht"].detail
+    assert "extra" in glossary["geschillencommissie"].short  # admission only for a child needing extra support
+    # Said nowhere any more, because no source was found for it:
+    assert "thuis zit" not in glossary["onderwijsconsulent"].actions  # no "unless your child stays home"
+    assert "meestal voor een bepaalde tijd" not in glossary["tlv"].detail
+    assert "uitleggen wat zij daarmee doet" not in glossary["opp"].detail
+    assert "vraag@oudersonderwijs.nl" not in glossary["ouders_onderwijs"].actions
+    assert "geen partij" not in glossary["ouders_onderwijs"].detail
     assert "verschil" in glossary["leerlingenvervoer"].detail  # rules differ per municipality
 
 

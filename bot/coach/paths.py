@@ -1,20 +1,18 @@
-"""A script as a graph: every branch path through it, and a Mermaid diagram of it.
+"""Every branch path through a script, and its main path.
 
 ``paths`` is derived from the script's rules, never listed by hand, so a new
 branch is tested as soon as it is written: the tests drive the engine along
 every path to its card, and the loader uses the same walk to find steps no
-teacher can reach. ``mermaid`` draws the branches for content authors; the
-``.mmd`` files beside the scripts are generated with
-``python -m bot.coach.graph dialogues`` and a test keeps them up to date.
+teacher can reach. ``main_path`` is the route when no branch condition holds:
+what a teacher sees at the least, kept short by a check. Diagrams are drawn
+elsewhere (``bot.coach.diagram``), outside the loader's imports.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
-from pathlib import Path
 
 from bot.coach.flow import Action, Answer, next_step
 from bot.coach.model import END, ChoiceStep, DateStep, MultiStep, Script, TextStep, YesNoStep
@@ -23,26 +21,15 @@ __all__ = [
     "MAX_PATHS",
     "ScriptPath",
     "TooManyPaths",
-    "mermaid",
+    "main_path",
     "paths",
     "referenced_values",
-    "write_diagrams",
 ]
 
 #: A script with more paths than this is too tangled to test or to understand.
 MAX_PATHS = 500
 SAMPLE_DATE = "overmorgen 10:00"
 SAMPLE_DAY = "overmorgen"
-
-_KIND_NAMES = {
-    "message": "bericht",
-    "tip": "tip",
-    "text": "tekst",
-    "choice": "keuze",
-    "multi": "meerkeuze",
-    "yesno": "ja/nee",
-    "date": "datum",
-}
 
 
 class TooManyPaths(ValueError):
@@ -155,47 +142,15 @@ def _multi_variants(step: MultiStep, tested: set[str], skip_optional: bool) -> l
     return variants
 
 
-def mermaid(script: Script) -> str:
-    """A Mermaid flowchart of the script: one box per step, one arrow per rule."""
-    lines = [
-        f"%% Generated from {script.id}.yaml by `python -m bot.coach.graph`; do not edit by hand.",
-        "flowchart TD",
-        f"    script_start([{_quote(script.title)}]) --> {script.first_step}",
-    ]
-    for step in script.steps:
-        label = f"{step.id}<br/>{_KIND_NAMES[step.kind]}"
-        if getattr(step, "optional", False):
-            label += " · optioneel"
-        branching = any(rule.when for rule in step.routes)
-        shape = ("{", "}") if branching else ("[", "]")
-        lines.append(f"    {step.id}{shape[0]}{_quote(label)}{shape[1]}")
-        for rule in step.routes:
-            target = "script_card" if rule.goto == END else rule.goto
-            if rule.when:
-                condition = " en ".join(f"{key} = {' of '.join(values)}" for key, values in rule.when.items())
-                lines.append(f"    {step.id} -->|{_quote(condition)}| {target}")
-            else:
-                lines.append(f"    {step.id} --> {target}")
-    lines.append('    script_card(["overzicht en kaart"])')
-    return "\n".join(lines) + "\n"
+def main_path(script: Script) -> tuple[str, ...]:
+    """The steps a teacher passes when no rule's condition holds (every rule falls to its last line).
 
-
-def _quote(text: str) -> str:
-    return '"' + text.replace('"', "#quot;") + '"'
-
-
-def write_diagrams(folder: Path) -> list[Path]:
-    """(Re)write ``<id>.mmd`` beside every script in ``folder``; return the files written."""
-    from bot.coach.script import load_scripts  # the loader checks with this module's paths()
-
-    written = []
-    for script in load_scripts(folder).values():
-        target = script.path.with_suffix(".mmd")
-        target.write_text(mermaid(script), encoding="utf-8")
-        written.append(target)
-    return written
-
-
-if __name__ == "__main__":
-    for written_path in write_diagrams(Path(sys.argv[1] if len(sys.argv) > 1 else "dialogues")):
-        print(written_path)
+    Side trips (a tip shown only after a certain answer) are not on it; optional questions are.
+    The script must have no cycles (the loader checks before it asks).
+    """
+    steps: list[str] = []
+    step_id = script.first_step
+    while step_id != END and script.has_step(step_id) and step_id not in steps:
+        steps.append(step_id)
+        step_id = script.step(step_id).routes[-1].goto
+    return tuple(steps)
