@@ -20,6 +20,10 @@ from bot.common.callbacks import (
     InvitationButton,
     LanguageButton,
     LanguagesButton,
+    PracticeCardButton,
+    PracticePageButton,
+    PracticeSceneButton,
+    PracticeStepButton,
     PrivacyButton,
     ReminderButton,
     ReminderSwitchButton,
@@ -39,6 +43,8 @@ EXAMPLES: list[CallbackData] = [
     CoachCardButton("o", 12), CoachCardButton("x!", 12), CoachCardButton("file", 999_999_999_999_999_999),
     CoachStepButton("a", 12, 0, "heel_weinig"), CoachStepButton("k", 12, 3), CoachStepButton("e", 1, 2, "a:b"),
     GlossaryPageButton("help"), GlossaryTermButton("t", "opp"), GlossaryTermButton("d", "samenwerkingsverband", "fa"),
+    PracticePageButton("menu"), PracticeSceneButton("s", "kritiek_na_mail"), PracticeCardButton("k", 7),
+    PracticeCardButton("k", 7, "tlv_eerste_minuut"), PracticeStepButton("c", 3, "erken"), PracticeStepButton("n", 4),
     InvitationButton("rev", 7), ReminderButton("refl", 7), ReminderSwitchButton("off", 7, ReminderKind.FOLLOW_UP),
     FormButton("inv", 7, 0, "v", "ar"), FormButton("refl", 7, 2, "s"),
 ]  # fmt: skip
@@ -98,8 +104,8 @@ def test_classes_sharing_a_prefix_never_read_each_others_data() -> None:
 
 
 async def test_a_walk_through_every_feature_shows_every_kind_of_button_and_each_decodes(bot: BotHarness) -> None:
-    """A teacher prepares, invites, plans reminders, looks back, deletes; a parent asks, changes language,
-    exports and erases. Every button either was shown must decode, and every kind of button must occur."""
+    """A teacher prepares, invites, plans reminders, looks back, deletes, practises; a parent asks, changes
+    language, exports and erases. Every button either was shown must decode, and every kind of button must occur."""
     await bot.send(TEACHER, "/start")
     await bot.press(TEACHER, "r:teacher")
     card = await finish_preparation(bot, TEACHER, "zorgen_delen")
@@ -128,6 +134,13 @@ async def test_a_walk_through_every_feature_shows_every_kind_of_button_and_each_
     await bot.press(TEACHER, "c:x!:")
     await bot.send(TEACHER, "/start")
     await bot.press(TEACHER, "c:new")
+    practised = await finish_preparation(bot, TEACHER, "kritische_ouder")  # a script with a practice scene
+    await bot.press(TEACHER, "o:k:", reply=practised)  # practise its first minute
+    await bot.press(TEACHER, "o:c:")  # choose an answer
+    await bot.press(TEACHER, "o:x")  # stop: the practice menu
+    await bot.press(TEACHER, "o:s:")  # another scene from the menu
+    await bot.send(TEACHER, "/start")
+    await bot.press(TEACHER, "o:menu")
 
     await bot.send(PARENT, "/start", lang="ar")
     await bot.press(PARENT, "r:parent", lang="ar")

@@ -154,8 +154,11 @@ def test_the_formerly_generic_refusals_are_raised_with_their_reason(scripts: dic
         (lambda: engine.finish(script, start), Refusal.NOT_AT_REVIEW),
         (lambda: engine.reopen(script, start), Refusal.NOT_DONE),
     ]
+    catalogs = Catalogs(DIALOGUES.parent / "locales")
+    catalogs.load()
     for attempt, reason in checks:
         with pytest.raises(engine.EngineError) as caught:
             attempt()
-        assert caught.value.reason is reason and engine_error_text(caught.value.reason) != engine_error_text("x")
+        with translating(catalogs, "nl"):  # the sentences are screen texts: they need the catalogs
+            assert caught.value.reason is reason and engine_error_text(caught.value.reason) != engine_error_text("x")
     assert engine.answer(script, start, "morgen 9:00", NOW).step_id == "doel"
