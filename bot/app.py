@@ -43,6 +43,8 @@ from bot.i18n import _ as translate
 from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE
 from bot.invitations import handlers as invitations
 from bot.invitations.store import InvitationStore
+from bot.letters import handlers as letters
+from bot.letters.reader import LetterReader
 from bot.processor import PerChatUpdateProcessor
 from bot.ptb_types import BotApp, BotAppBuilder
 from bot.ratelimit import PatientRateLimiter
@@ -89,6 +91,7 @@ def load_services(settings: Settings) -> Services:
     catalogs.load()
     db = Database(settings.db_path)
     scripts = load_scripts(settings.dialogues_dir)
+    glossary = Glossary.load(settings.glossary_dir, catalogs)
     return Services(
         settings=settings,
         db=db,
@@ -96,7 +99,8 @@ def load_services(settings: Settings) -> Services:
         catalogs=catalogs,
         scripts=scripts,
         scenes=load_scenes(settings.dialogues_dir / SCENES, scripts),
-        glossary=Glossary.load(settings.glossary_dir, catalogs),
+        glossary=glossary,
+        letters=LetterReader(glossary),
         invitations=InvitationStore(db),
         reminders=ReminderStore(db),
         forms={form.id: form for form in FORMS},
@@ -178,6 +182,7 @@ def register_handlers(app: BotApp, settings: Settings) -> None:
     app.add_handler(MessageHandler(filters.UpdateType.EDITED, fallbacks.edited_message))
     app.add_handler(MessageHandler(filters.COMMAND, fallbacks.unknown_command))
     app.add_handler(MessageHandler(filters.TEXT, route_text))
+    app.add_handler(MessageHandler(filters.CAPTION, letters.answer_caption))
     app.add_handler(MessageHandler(filters.ALL, fallbacks.not_text))
     app.add_error_handler(on_error)
 

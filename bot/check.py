@@ -23,6 +23,7 @@ from bot.glossary.terms import load_glossary
 from bot.i18n.catalogs import DOMAINS, parse_review
 from bot.i18n.locales import SOURCE_LANGUAGE
 from bot.i18n.workflow import coverage
+from bot.letters.scan import ScanRules
 
 #: Translated screen texts are sent with HTML parse mode, so each must be valid Telegram HTML.
 HTML_DOMAINS = ("samenspraak", "coach")
@@ -45,6 +46,10 @@ def check_content(settings: Settings) -> tuple[list[str], list[str]]:
     results = coverage(root)
     for result in results:
         problems.extend(result.problems)
+    try:
+        ScanRules.load()  # the letter scan's rules (package data; an editor may change them)
+    except ContentError as exc:
+        problems.extend(str(p) for p in exc.problems)
     problems.extend(_check_translated_html(settings.locales_dir))
     problems = list(dict.fromkeys(problems))  # a broken file is found by its loader and by extraction
     report = ["language  " + "  ".join(f"{domain:>12}" for domain in DOMAINS) + "  native review"]

@@ -38,7 +38,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from bot.glossary.ask import run_ask
 
-    return run_ask(_settings(args), language=args.lang, as_json=args.json, question=args.question)
+    return run_ask(
+        _settings(args), language=args.lang, as_json=args.json, question=args.question, letter=args.letter
+    )
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -98,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="?", help="the question; without it, one question a line from stdin")
     ask.add_argument("--lang", help="the asker's language when the question does not show it")
     ask.add_argument("--json", action="store_true", help="one JSON object a line")
+    ask.add_argument(
+        "--letter", action="store_true", help="read all of stdin (or QUESTION) as one letter from school"
+    )
     common(ask, db=False)
     ask.set_defaults(func=cmd_ask)
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from bot.coach.script import Script
     from bot.forms import Form
     from bot.glossary.service import Glossary
+    from bot.letters.reader import LetterReader
 
 
 @dataclass
@@ -32,6 +33,8 @@ class Services:
     catalogs: Catalogs
     scripts: dict[str, Script]
     glossary: Glossary
+    #: Reads letters for parents and teachers (bot/letters/): the glossary's forms as one automaton.
+    letters: LetterReader
     invitations: InvitationStore
     reminders: ReminderStore
     #: The short forms (invitation, reflection) by id, composed by the application factory.

@@ -43,7 +43,10 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stickers, photos, voice, files, locations …: the bot reads text only."""
+    """Stickers, photos, voice, files, locations …: the bot reads text only.
+
+    (A caption is text: bot/letters/handlers.py reads it as a letter before this handler is reached.)
+    """
     await reply(
         update,
         _("Ik kan alleen tekst lezen. Typ uw vraag of een woord, bijvoorbeeld <i>opp</i> of <i>tlv</i>."),

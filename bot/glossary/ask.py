@@ -1,9 +1,16 @@
-"""``samenspraak ask``: answer glossary questions exactly as the bot does, for editors and checks."""
+"""``samenspraak ask``: answer glossary questions exactly as the bot does, for editors and checks.
+
+A text the bot would read as a letter (``bot.letters.reader.looks_like_letter``, or any text with
+``--letter``) is answered as a letter: the record then has ``"kind": "letter"`` and ``"terms"``, a
+list of ``{key, dutch, short, position}`` (position: the character offset of the term's first
+occurrence), besides ``dates``, ``phones`` and ``emails``. Questions have ``"kind": "question"``.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.config import Settings
@@ -13,6 +20,8 @@ from bot.glossary.handlers import MAX_QUESTION
 from bot.glossary.service import Glossary, GlossaryAnswer
 from bot.i18n import Catalogs, translating
 from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE, negotiate
+from bot.letters.reader import LetterAnswer, LetterReader, looks_like_letter
+from bot.letters.screens import first_sentence, format_when, plain_text
 
 
 def answer_record(glossary: Glossary, answer: GlossaryAnswer) -> dict[str, Any]:
@@ -31,10 +40,57 @@ def answer_record(glossary: Glossary, answer: GlossaryAnswer) -> dict[str, Any]:
         "related": list(term.related) if term else [],
         "suggestions": list(answer.suggestions),
         "reviewed": answer.reviewed,
+        "kind": "question",
     }
 
 
-def run_ask(settings: Settings, *, language: str | None, as_json: bool, question: str | None) -> int:
+def letter_record(text: str, answer: LetterAnswer) -> dict[str, Any]:
+    """A letter in the same shape (no single term: ``key`` and its fields are null) plus ``terms`` and facts."""
+    facts = answer.facts
+    return {
+        "query": text,
+        "lang": answer.language,
+        "key": None,
+        "dutch": None,
+        "name": None,
+        "text": plain_text(answer),
+        "detail": None,
+        "actions": None,
+        "related": [],
+        "suggestions": [],
+        "reviewed": answer.reviewed,
+        "kind": "letter",
+        "terms": [
+            {
+                "key": term.key,
+                "dutch": term.text.dutch,
+                "short": first_sentence(term.text.short),
+                "position": term.position,
+                "name": term.text.name,
+                "written": term.written,
+                "count": term.count,
+            }
+            for term in answer.terms
+        ],
+        "dates": [
+            {
+                "written": fact.written,
+                "date": fact.day.isoformat(),
+                "time": fact.time.strftime("%H:%M") if fact.time else None,
+                "deadline": fact.deadline,
+                "shown": format_when(fact, answer.language),
+                "position": fact.start,
+            }
+            for fact in facts.dates
+        ],
+        "phones": [contact.written for contact in facts.phones],
+        "emails": [contact.written for contact in facts.emails],
+    }
+
+
+def run_ask(
+    settings: Settings, *, language: str | None, as_json: bool, question: str | None, letter: bool = False
+) -> int:
     if language is not None and negotiate(language) is None:
         print(
             f"samenspraak ask: unknown language {language!r}; use one of {' '.join(PARENT_LANGUAGES)}", file=sys.stderr
@@ -48,21 +104,33 @@ def run_ask(settings: Settings, *, language: str | None, as_json: bool, question
     except ContentError as exc:
         print(f"samenspraak ask: the glossary has errors:\n{exc}", file=sys.stderr)
         return 1
-    questions = [question] if question is not None else (line.rstrip("\n") for line in sys.stdin)
+    reader = LetterReader(glossary)
+    if question is not None:
+        questions: Any = [question]
+    elif letter:
+        questions = [sys.stdin.read()]
+    else:
+        questions = (line.rstrip("\n") for line in sys.stdin)
     with translating(catalogs, SOURCE_LANGUAGE):  # each answer then speaks its own language (render.py)
         for text in questions:
-            _print_answer(glossary, text, user_language, as_json=as_json)
+            if text.strip():
+                _print_answer(glossary, reader, text, user_language, letter=letter, as_json=as_json)
     return 0
 
 
-def _print_answer(glossary: Glossary, text: str, user_language: str | None, *, as_json: bool) -> None:
-    if not text.strip():
-        return
-    record = answer_record(glossary, glossary.ask(text[:MAX_QUESTION], user_language))
+def _print_answer(
+    glossary: Glossary, reader: LetterReader, text: str, user_language: str | None, *, letter: bool, as_json: bool
+) -> None:
+    if letter or looks_like_letter(text):
+        record = letter_record(text, reader.read(text, user_language, datetime.now(UTC)))
+    else:
+        record = answer_record(glossary, glossary.ask(text[:MAX_QUESTION], user_language))
     if as_json:
         print(json.dumps(record, ensure_ascii=False), flush=True)
-    else:
-        print(record["text"])
-        if record["key"]:
-            print(f"\n[{record['key']}] {record['dutch']}")
-        print("-" * 40, flush=True)
+        return
+    print(record["text"])
+    for term in record.get("terms", ()):
+        print(f"[{term['key']}] {term['dutch']} @ {term['position']}")
+    if record["key"]:
+        print(f"\n[{record['key']}] {record['dutch']}")
+    print("-" * 40, flush=True)

@@ -28,7 +28,7 @@ def handlers() -> list[Handler]:
     return [CallbackQueryHandler(on_button, pattern=GlossaryTermButton.pattern())]
 
 
-async def _user_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+async def parent_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
     """The chosen language, else Telegram's negotiated; None when neither is known."""
     user = update.effective_user
     if user is None:
@@ -54,7 +54,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     record = await svc.repo.get_user(user.id) if user else None
     # A teacher's stray text may be notes about a family: answered and counted, never kept as text.
     teacher = record is not None and record.role == "teacher"
-    answer = svc.glossary.ask(question, await _user_language(update, context), remember=not teacher)
+    answer = svc.glossary.ask(question, await parent_language(update, context), remember=not teacher)
     keep_text = answer.term is None and not teacher
     await svc.repo.count_question(
         answer.language, answer.term.key if answer.term else None, normalize(question) if keep_text else None
@@ -98,7 +98,7 @@ async def show_term_from_link(update: Update, context: ContextTypes.DEFAULT_TYPE
     if key not in glossary.terms:
         await reply(update, _("Deze link werkt niet (meer). Typ het woord zelf, dan zoek ik het op."))
         return
-    language = await _user_language(update, context) or current_language()
+    language = await parent_language(update, context) or current_language()
     term = glossary.text(key, language)
     answer = GlossaryAnswer(
         query=key, language=language, term=term, reviewed=services(context).catalogs.review_status(language).reviewed

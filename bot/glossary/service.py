@@ -91,13 +91,19 @@ class Glossary:
         return text
 
     def answer_language(self, query: str, match: Match | None, user_language: str | None) -> str | None:
-        """The question's language when clear; else the language of the matched alias; else the user's."""
+        """The language to answer in: the question's own language, unless that is Dutch.
+
+        A question typed in another supported language gets that language ("what is opp" from a
+        parent whose Telegram is Arabic gets English). Dutch text is what a parent copies from a
+        letter, not the language they read: it gets the parent's language (``user_language``, the
+        stored choice, else Telegram's), and Dutch only when the parent has none or chose Dutch.
+        """
         detected = detect_language(query, match)
-        if detected in PARENT_LANGUAGES:
+        if detected in PARENT_LANGUAGES and detected != SOURCE_LANGUAGE:
             return detected
         if match is not None and match.whole and match.language not in (None, SOURCE_LANGUAGE):
             return match.language
-        return user_language
+        return user_language or detected
 
     def ask(self, query: str, user_language: str | None, *, remember: bool = True) -> GlossaryAnswer:
         """Answer one question. ``user_language`` is the chosen or negotiated language, or None.

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.glossary.language import QUESTION_PHRASES, STOPWORDS, detect_language
+from bot.glossary.cues import QUESTION_PHRASES, STOPWORDS
+from bot.glossary.language import detect_language
 from bot.glossary.search import Match
 from bot.i18n.locales import PARENT_LANGUAGES
 
