@@ -43,17 +43,11 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stickers, voice notes, GIFs, videos, locations …: the bot reads text, photos and PDFs only
-    (photos and PDFs are taken by bot/letters/photos.py before they get here) -- and a caption is text.
+    """Stickers, voice notes, GIFs, videos, locations …: the bot reads text, photos and PDFs only.
 
-    A caption under a video or a file (often a message copied from the school app) is read as a letter.
+    (Photos and PDFs are taken by bot/letters/photos.py, captions by bot/letters/handlers.py, before
+    this handler is reached.)
     """
-    message = update.effective_message
-    if message is not None and message.caption and message.caption.strip():
-        from bot.letters.handlers import answer_letter
-
-        await answer_letter(update, context, message.caption, source="caption")
-        return
     await reply(
         update,
         _(

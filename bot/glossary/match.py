@@ -6,8 +6,12 @@ Its own module so that ``language.py`` can read a match without importing the se
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-__all__ = ["Match", "SearchResult"]
+__all__ = ["MAX_SUGGESTIONS", "Entry", "Hit", "Match", "SearchResult", "distinct"]
+
+#: "Did you mean" offers at most this many terms.
+MAX_SUGGESTIONS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,3 +46,33 @@ class SearchResult:
     best: Match | None = None
     suggestions: list[Match] = field(default_factory=list)
     confident: bool = False
+
+
+# The search's own working types (``search.py`` and ``typos.py``), not for other modules.
+
+
+class Entry(NamedTuple):
+    """A term a compact form names, the form as shown, and the language it came from."""
+
+    key: str
+    form: str
+    language: str | None
+
+
+class Hit(NamedTuple):
+    entry: Entry
+    score: float
+    whole: bool  # covers the whole remainder of the question
+    start: int  # span of words in the question (exact matches)
+    end: int
+    piece: str  # the compact text that matched
+    loose: bool = False  # starts with a function word that may not be a letter ("ابني في ام بي او")
+
+
+def distinct(hits: list[Hit]) -> list[Match]:
+    """The first (best-ranked) hit of each term, as Matches, in order."""
+    seen: dict[str, Match] = {}
+    for hit in hits:
+        if hit.entry.key not in seen:
+            seen[hit.entry.key] = Match(hit.entry.key, hit.score, hit.entry.form, hit.entry.language, hit.whole)
+    return list(seen.values())

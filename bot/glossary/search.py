@@ -27,7 +27,7 @@ the first that finds something:
    not hide the term without it: "did you mean vmbo, mbo". Arabic ڤ counts
    as ف (most keyboards have no ڤ), but only after the words are read, so
    "ڤي" is always the letter v.
-3. **Typos.** Words of 4+ letters (and runs of up to two words, and the whole
+3. **Typos** (``typos.py``). Words of 4+ letters (and runs of up to two words, and the whole
    remainder) are compared with forms of 5+ letters by ``fuzz.ratio``.
    Abbreviations are never compared fuzzily: "mbo" must not become "vmbo"
    or "hbo", and 3-letter codes are one typo apart from each other. Digits
@@ -45,14 +45,13 @@ import itertools
 from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
-from rapidfuzz import fuzz, process
-
 from bot.glossary.cues import CUE_WORDS, HAN_STOP_PHRASES, QUESTION_PHRASES, STOPWORDS
-from bot.glossary.fuzzy import MAX_FUZZY_LEN, SUGGEST_SCORE, FuzzyForms, min_len
-from bot.glossary.match import Match, SearchResult
+from bot.glossary.fuzzy import SUGGEST_SCORE
+from bot.glossary.match import MAX_SUGGESTIONS, Entry, Hit, Match, SearchResult, distinct
 from bot.glossary.normalize import APOSTROPHES, is_han, normalize, script_of
 from bot.glossary.spelling import CYRILLIC_TO_LATIN, MAX_TRANSLITERATED, V_TO_F, Token, fold_v, is_letter
 from bot.glossary.terms import Term, split_aliases
+from bot.glossary.typos import CONFIDENT_SCORE, MAX_NGRAM, TypoMatcher
 from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE
 
 __all__ = [
@@ -63,25 +62,11 @@ __all__ = [
 #: ``translate(language, key, field, dutch_text)``: the catalog's text, or the Dutch text when untranslated.
 Translate = Callable[[str, str, str, str], str]
 
-#: A fuzzy match at or above this (with a long enough word and a clear lead) is the answer.
-#: One dropped, doubled or swapped letter in a word of 8+ letters scores 88-97.
-CONFIDENT_SCORE = 88.0
-#: A word inside a longer question needs this much to be suggested.
-SUGGEST_IN_SENTENCE = 80.0
-#: A confident fuzzy match must beat the runner-up term by this much.
-CONFIDENT_LEAD = 3.0
 #: Exact scores: the whole remainder of the question, or a part of it.
 WHOLE_SCORE = 100.0
 PART_SCORE = 96.0
 #: Longer input is cut: a glossary question is short, and the cost must stay bounded.
 MAX_QUERY_CHARS = 300
-MAX_SUGGESTIONS = 4
-#: Longest run of words looked up exactly ("wet op het primair onderwijs" stripped = 4).
-MAX_NGRAM = 4
-#: Fuzzy comparison: shortest query word, shortest word for a confident answer (forms: fuzzy.py).
-MIN_FUZZY_PIECE = {"han": 3, "default": 4}
-MIN_CONFIDENT_PIECE = {"han": 4, "default": 6}
-MAX_FUZZY_PIECES = 8
 #: Short words common in the supported languages that are also Dutch abbreviations.
 COMMON_SHORT_WORDS = frozenset({"or", "so", "on", "no", "ok", "pro", "po", "bo", "ou", "wo", "oh", "hi", "ja", "nee"})
 
@@ -94,22 +79,6 @@ class _Form(NamedTuple):
     form: str
     language: str
     claim: int
-
-
-class _Entry(NamedTuple):
-    key: str
-    form: str
-    language: str | None
-
-
-class _Hit(NamedTuple):
-    entry: _Entry
-    score: float
-    whole: bool  # covers the whole remainder of the question
-    start: int  # span of words in the question (exact matches)
-    end: int
-    piece: str  # the compact text that matched
-    loose: bool = False  # starts with a function word that may not be a letter ("ابني في ام بي او")
 
 
 def _strip_han(token: str) -> list[str]:
@@ -149,7 +118,7 @@ class GlossaryIndex:
         self._weak = CUE_WORDS | COMMON_SHORT_WORDS
         self._exact = self._build_exact(forms)
         self._han_forms = sorted((c for c in self._exact if len(c) >= 2 and is_han(c[0])), key=lambda c: (-len(c), c))
-        self._fuzzy = FuzzyForms(self._exact)
+        self._typos = TypoMatcher(self._exact, self._weak)
 
     # ----------------------------------------------------------------- building
 
@@ -186,7 +155,7 @@ class GlossaryIndex:
             keys.append("".join(words[i] for i in self._content(words)))
         return [key.translate(V_TO_F) for key in dict.fromkeys(keys) if key]
 
-    def _build_exact(self, forms: list[_Form]) -> dict[str, tuple[_Entry, ...]]:
+    def _build_exact(self, forms: list[_Form]) -> dict[str, tuple[Entry, ...]]:
         """Compact form -> the terms it names.
 
         When terms share a compact form, the strongest claim wins: a term's own
@@ -203,7 +172,7 @@ class GlossaryIndex:
                 claim, best_shown, languages = by_key.get(item.key, (item.claim, candidate, set()))
                 languages.add(item.language)
                 by_key[item.key] = (min(claim, item.claim), min(best_shown, candidate), languages)
-        exact: dict[str, tuple[_Entry, ...]] = {}
+        exact: dict[str, tuple[Entry, ...]] = {}
         for compact_form, by_key in found.items():
             strongest = min(claim for claim, _, _ in by_key.values())
             entries = []
@@ -217,7 +186,7 @@ class GlossaryIndex:
                     language = next(iter(languages))
                 else:
                     language = None
-                entries.append(_Entry(key, form, language))
+                entries.append(Entry(key, form, language))
             exact[compact_form] = tuple(entries)
         return exact
 
@@ -245,17 +214,17 @@ class GlossaryIndex:
             contents.append([tokens[i] for i in kept] or tokens)
         remainder = " ".join(token.text for token in contents[0])
 
-        hits: list[_Hit] = []
+        hits: list[Hit] = []
         for tokens, content, loose in zip(analysed, contents, looses, strict=True):
             found = self._exact_hits(tokens, content, loose)
             if found and not any(hit.whole for hit in found):
-                found.extend(self._extended_typo_hits(content, found, loose))
+                found.extend(self._typos.around(content, found, loose))
             hits.extend(found)
         if hits:
             return self._exact_result(remainder, hits)
         for content in contents:
-            hits.extend(self._fuzzy_hits(content))
-        return self._fuzzy_result(remainder, hits)
+            hits.extend(self._typos.hits(content))
+        return self._typos.result(remainder, hits)
 
     def _content(self, words: list[str]) -> list[int]:
         """Indexes of the words left after question phrases and function words are stripped."""
@@ -295,12 +264,12 @@ class GlossaryIndex:
                 loose.append(position)
         return frozenset(loose)
 
-    def _exact_hits(self, tokens: list[Token], content: list[Token], loose: frozenset[int]) -> list[_Hit]:
+    def _exact_hits(self, tokens: list[Token], content: list[Token], loose: frozenset[int]) -> list[Hit]:
         words = [token.text for token in content]
         for whole in ("".join(words), "".join(token.text for token in tokens)):
             if whole in self._exact:
-                return [_Hit(entry, WHOLE_SCORE, True, 0, len(words), whole) for entry in self._exact[whole]]
-        hits: list[_Hit] = []
+                return [Hit(entry, WHOLE_SCORE, True, 0, len(words), whole) for entry in self._exact[whole]]
+        hits: list[Hit] = []
         for size in range(min(MAX_NGRAM, len(words)), 0, -1):
             for start in range(len(words) - size + 1):
                 piece = "".join(words[start : start + size])
@@ -310,28 +279,28 @@ class GlossaryIndex:
                 if size == 1 and len(words) > 1 and piece in self._weak and not content[start].capitals:
                     continue
                 hits.extend(
-                    _Hit(entry, PART_SCORE, False, start, start + size, piece, start in loose) for entry in entries
+                    Hit(entry, PART_SCORE, False, start, start + size, piece, start in loose) for entry in entries
                 )
         hits.extend(self._han_hits(words))
         if not hits:
             hits.extend(self._transliterated_hits(content))
         return hits
 
-    def _han_hits(self, words: list[str]) -> list[_Hit]:
+    def _han_hits(self, words: list[str]) -> list[Hit]:
         """Chinese forms inside a longer run of Chinese characters (Chinese has no spaces)."""
-        hits: list[_Hit] = []
+        hits: list[Hit] = []
         for position, word in enumerate(words):
             if len(word) > 2 and is_han(word[0]):
                 for form in self._han_forms:
                     if len(form) < len(word) and form in word:
                         entries = self._exact[form]
-                        hits.extend(_Hit(e, PART_SCORE, False, position, position + 1, form) for e in entries)
+                        hits.extend(Hit(e, PART_SCORE, False, position, position + 1, form) for e in entries)
                         break
         return hits
 
-    def _transliterated_hits(self, content: list[Token]) -> list[_Hit]:
+    def _transliterated_hits(self, content: list[Token]) -> list[Hit]:
         """Dutch abbreviations written in Cyrillic ("ТЛВ"; "опп" only as the whole question)."""
-        hits: list[_Hit] = []
+        hits: list[Hit] = []
         alone = len(content) == 1
         for position, token in enumerate(content):
             word = token.text
@@ -344,32 +313,10 @@ class GlossaryIndex:
                 for entry in self._exact.get(latin, ()):
                     if entry.language == SOURCE_LANGUAGE:
                         score = WHOLE_SCORE if alone else PART_SCORE
-                        hits.append(_Hit(entry, score, alone, position, position + 1, latin))
+                        hits.append(Hit(entry, score, alone, position, position + 1, latin))
         return hits
 
-    def _extended_typo_hits(self, content: list[Token], hits: list[_Hit], loose: frozenset[int]) -> list[_Hit]:
-        """Confident typo matches of a longer run around an exact part, which then outrank that part.
-
-        "mijn kind heeft een gemeeenschappelijke mr" holds "mr" exactly, but
-        the parent typed the (misspelt) "gemeenschappelijke mr" of gmr;
-        "samenwerkinsverband passend onderwijs" is swv, not "passend onderwijs".
-        """
-        words = [token.text for token in content]
-        spans: dict[tuple[int, int], None] = {}
-        for hit in hits:
-            for start in range(max(0, hit.end - MAX_NGRAM), hit.start + 1):
-                for end in range(hit.end, min(len(words), start + MAX_NGRAM) + 1):
-                    if (start, end) != (hit.start, hit.end):
-                        spans[(start, end)] = None
-        extended: list[_Hit] = []
-        for start, end in sorted(spans, key=lambda span: (span[1] - span[0], span))[:MAX_FUZZY_PIECES]:
-            piece = "".join(words[start:end])
-            whole = start == 0 and end == len(words)
-            for hit in self._fuzzy_piece_hits(piece, CONFIDENT_SCORE, whole=whole):
-                extended.append(hit._replace(start=start, end=end, loose=start in loose))
-        return extended
-
-    def _exact_result(self, remainder: str, hits: list[_Hit]) -> SearchResult:
+    def _exact_result(self, remainder: str, hits: list[Hit]) -> SearchResult:
         """One term found -> confident; several (or one form of several terms) -> "did you mean".
 
         A match covering more of the question comes first and silences other
@@ -377,7 +324,7 @@ class GlossaryIndex:
         unless it starts with a loose letter ("ابني في ام بي او": vmbo or mbo).
         """
         hits.sort(key=lambda h: (-(h.end - h.start), -h.score, h.start, h.entry.key))
-        kept: list[_Hit] = []
+        kept: list[Hit] = []
         for hit in hits:
             inside_longer = any(
                 not other.loose and other.entry.key != hit.entry.key
@@ -387,70 +334,7 @@ class GlossaryIndex:
             )  # fmt: skip
             if not inside_longer:
                 kept.append(hit)
-        matches = _distinct(kept)
+        matches = distinct(kept)
         if len(matches) == 1:
             return SearchResult(remainder, matches[0], [], True)
         return SearchResult(remainder, matches[0], matches[:MAX_SUGGESTIONS], False)
-
-    def _fuzzy_pieces(self, content: list[Token]) -> list[str]:
-        """What may hold a typo: the whole remainder, single words, pairs of words; longest first.
-
-        Never cue words ("school", "what"), numbers, or words shorter than
-        MIN_FUZZY_PIECE: abbreviations are matched exactly or not at all.
-        """
-        words = [token.text for token in content]
-        useful = [w not in self._weak and not w.isdigit() for w in words]
-        pieces: list[str] = []
-        if 1 < len(words) <= MAX_NGRAM and len({script_of(w) for w in words}) == 1:
-            pieces.append("".join(words))
-        for index, word in enumerate(words):
-            if useful[index]:
-                pieces.append(word)
-            pair = index + 1 < len(words) and useful[index] and useful[index + 1]
-            if pair and script_of(word) == script_of(words[index + 1]):
-                pieces.append(word + words[index + 1])
-        unique = [p for p in dict.fromkeys(pieces) if min_len(MIN_FUZZY_PIECE, script_of(p)) <= len(p) <= MAX_FUZZY_LEN]
-        return sorted(unique, key=lambda p: (-len(p), p))[:MAX_FUZZY_PIECES]
-
-    def _fuzzy_hits(self, content: list[Token]) -> list[_Hit]:
-        """Typo matches: the whole remainder may be suggested from SUGGEST_SCORE, a part of a sentence
-        only from SUGGEST_IN_SENTENCE (one loosely similar word in a long question is noise)."""
-        whole = "".join(token.text for token in content)
-        hits: list[_Hit] = []
-        for piece in self._fuzzy_pieces(content):
-            cutoff = SUGGEST_SCORE if piece == whole else SUGGEST_IN_SENTENCE
-            hits.extend(self._fuzzy_piece_hits(piece, cutoff, whole=piece == whole))
-        return hits
-
-    def _fuzzy_piece_hits(self, piece: str, cutoff: float, *, whole: bool) -> list[_Hit]:
-        hits: list[_Hit] = []
-        for choices in self._fuzzy.candidates(piece):
-            found = process.extract(piece, choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=4)
-            for form, score, _ in found:
-                hits.extend(_Hit(entry, round(score, 1), whole, 0, 0, piece) for entry in self._exact[form])
-        return hits
-
-    def _fuzzy_result(self, remainder: str, hits: list[_Hit]) -> SearchResult:
-        if not hits:
-            return SearchResult(remainder)
-        hits.sort(key=lambda h: (-h.score, -len(h.piece), h.entry.language != SOURCE_LANGUAGE, h.entry.key))
-        matches = _distinct(hits)
-        best = hits[0]
-        runner_up = matches[1].score if len(matches) > 1 else 0.0
-        confident = (
-            best.score >= CONFIDENT_SCORE
-            and len(best.piece) >= min_len(MIN_CONFIDENT_PIECE, script_of(best.piece))
-            and best.score - runner_up >= CONFIDENT_LEAD
-        )
-        if confident:
-            return SearchResult(remainder, matches[0], [], True)
-        return SearchResult(remainder, matches[0], matches[:MAX_SUGGESTIONS], False)
-
-
-def _distinct(hits: list[_Hit]) -> list[Match]:
-    """The first (best-ranked) hit of each term, as Matches, in order."""
-    seen: dict[str, Match] = {}
-    for hit in hits:
-        if hit.entry.key not in seen:
-            seen[hit.entry.key] = Match(hit.entry.key, hit.score, hit.entry.form, hit.entry.language, hit.whole)
-    return list(seen.values())

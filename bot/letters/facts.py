@@ -31,6 +31,8 @@ __all__ = ["DateFact", "LetterFacts", "find_facts"]
 #: At most this many of each kind are shown: a long newsletter lists a whole year's agenda.
 MAX_DATES = 12
 MAX_CONTACTS = 6
+#: The letter's own date stands within this many characters of the top.
+HEADER_CHARS = 300
 #: A date without a year this close behind today is the recent past ("op 30 november"), not next year's.
 RECENT = dt.timedelta(days=45)
 
@@ -168,7 +170,12 @@ def _time(written: str | None) -> dt.time | None:
 
 
 def _is_letter_date(text: str, match: re.Match[str]) -> bool:
-    """The letter's own date, alone at the top: "Amersfoort, 7 december 2026", "Datum: 7-12-2026"."""
+    """The letter's own date, alone on a line near the top: "Amersfoort, 7 december 2026", "Datum: 7-12-2026".
+
+    Further down, a date alone on a line is a heading of the agenda and counts.
+    """
+    if match.start() > HEADER_CHARS:
+        return False
     line_start = text.rfind("\n", 0, match.start()) + 1
     line_end = text.find("\n", match.end())
     rest = text[match.end() : len(text) if line_end < 0 else line_end]

@@ -120,19 +120,35 @@ def _keyboard_rows(message: dict[str, Any]) -> list[list[tuple[str, str]]]:
     return rows
 
 
+#: A line with only this starts and ends one message of several lines (a letter pasted whole).
+BLOCK = '"""'
+
+
 async def _lines(interactive: bool) -> Any:
-    """Yield input lines: with a prompt at a terminal, plain lines from a pipe."""
+    """Yield messages: one a line, or the lines between two ``BLOCK`` lines as one message.
+
+    With a prompt at a terminal, plain lines from a pipe.
+    """
+    block: list[str] | None = None
     while True:
         if interactive:
             try:
-                line = await asyncio.to_thread(input, "\n🙂 ")
+                line = await asyncio.to_thread(input, "\n🙂 " if block is None else "")
             except EOFError:
                 return
         else:
             line = await asyncio.to_thread(sys.stdin.readline)
             if not line:
                 return
-        yield line.rstrip("\n")
+        line = line.rstrip("\n")
+        if line.strip() == BLOCK:
+            if block is not None:
+                yield "\n".join(block)
+            block = [] if block is None else None
+        elif block is not None:
+            block.append(line)
+        else:
+            yield line
 
 
 async def run_chat(settings: Settings, *, language: str | None, user_id: int, as_json: bool) -> int:
@@ -147,7 +163,8 @@ async def run_chat(settings: Settings, *, language: str | None, user_id: int, as
     if interactive:
         print(
             f"Samenspraak — terminal chat as Telegram user {user_id} (database: {settings.db_path}).\n"
-            "Type /start to begin; a number or a label presses a button; Ctrl-D quits.",
+            "Type /start to begin; a number or a label presses a button; Ctrl-D quits.\n"
+            'A letter of several lines: paste it between two lines of """.',
             file=sys.stdout,
         )
     await application.initialize()

@@ -54,3 +54,13 @@ def test_a_time_range_a_numeric_date_and_the_letters_own_date() -> None:
 def test_numbers_that_are_not_phone_numbers_are_left_out() -> None:
     text = "Postbus 1044, 5600 BA Eindhoven. Groep 5 heeft 28 kinderen. IBAN NL91ABNA0417164300. Bel 06-12345678."
     assert [c.written for c in find_facts(text, TODAY).phones] == ["06-12345678"]
+
+
+def test_a_date_alone_on_a_line_further_down_is_an_agenda_heading_and_counts() -> None:
+    text = (
+        "Utrecht, 7 december 2026\n\nBeste ouders,\n\n"
+        + "Wij hebben nieuws voor u. " * 20
+        + "\n\nwoensdag 20 januari\n"
+    )
+    (fact,) = find_facts(text, TODAY).dates
+    assert fact.day == dt.date(2027, 1, 20)

@@ -12,6 +12,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
@@ -214,3 +215,16 @@ async def test_a_longer_question_in_the_parents_own_language_stays_a_glossary_qu
     )
     (answer,) = await bot.send(26, question, lang="en")
     assert answer.text.startswith("📖") and "ontwikkelingsperspectiefplan (opp)" in answer.text
+
+
+def test_samenspraak_chat_takes_a_pasted_letter_between_triple_quotes(tmp_path: Path) -> None:
+    letter = next(letter for letter in LETTERS if letter.name.startswith("12_"))
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat", "--lang", "ar", "--json", "--db", str(tmp_path / "chat.db")],
+        input=f'"""\n{letter.text}"""\nwat is een opp\n', capture_output=True, text=True, cwd=REPO_ROOT,
+        check=True, timeout=120,
+    )  # fmt: skip
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    keys = [data for row in first["buttons"] for data in row]
+    assert len(keys) == len(letter.terms) and ARABIC.search(first["text"])
+    assert f"{FSI}ontwikkelingsperspectiefplan (opp){PDI}" in second["text"] and ARABIC.search(second["text"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,37 @@ def test_a_bad_rules_file_names_the_line(tmp_path: Path) -> None:
     rules.write_text("not_in_letters: [klacht]\nlookalikes:\n  so: sometimes\n", encoding="utf-8")
     with pytest.raises(ContentError, match=r"rules.yaml:3: unknown rule 'sometimes'"):
         ScanRules.load(rules)
+
+
+def _reflow(text: str, width: int, seed: int) -> str:
+    """The letter set narrow, as a printed letter or OCR gives it: long words hyphenated at line ends."""
+    rng = random.Random(seed)
+    lines: list[str] = []
+    text = text.replace("-\n", "")  # words the letter itself hyphenated are whole again first
+    for paragraph in text.split("\n\n"):
+        line = ""
+        for word in paragraph.split():
+            if len(line) + 1 + len(word) <= width:
+                line = f"{line} {word}".strip()
+                continue
+            if len(word) >= 8 and word.isalpha() and len(line) + 5 < width:
+                cut = rng.randint(3, len(word) - 3)
+                lines.append(f"{line} {word[:cut]}-".strip())
+                line = word[cut:]
+            else:
+                lines.append(line)
+                line = word
+        lines += [line, ""]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("width", [28, 40, 60])
+def test_recall_and_false_terms_hold_when_the_letters_are_set_narrow_and_hyphenated(width: int) -> None:
+    expected = found = false = 0
+    for number, letter in enumerate(LETTERS):
+        keys = _keys(SCANNER, _reflow(letter.text, width, seed=number))
+        expected += len(letter.terms)
+        found += sum(1 for key in letter.terms if key in keys)
+        false += sum(1 for key in keys if key not in letter.terms)
+    print(f"width={width}: recall={found / expected:.3f} false terms={false}")
+    assert found / expected >= 0.95 and false == 0
