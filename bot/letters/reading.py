@@ -10,7 +10,7 @@ for it without blocking the event loop. Its rules:
 - files over ``max_bytes`` are refused before they are downloaded (the caller checks
   ``too_big`` against Telegram's ``file_size``) and again here;
 - a reading that takes longer than ``timeout`` seconds is killed;
-- the worker runs at lower priority (``nice 10``, in a scheduling group of its own) with
+- the worker runs at lower priority (``nice 10``) with
   one OCR thread, a memory limit and a CPU-time limit; its standard error (library warnings)
   is dropped unread.
 
