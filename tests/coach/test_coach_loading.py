@@ -21,6 +21,8 @@ REQUIRED = {
     "startgesprek",
     "driehoeksgesprek",
     "weinig_nederlands",
+    "slecht_nieuws",
+    "zorgen_thuissituatie",
 }
 
 GOOD_HEAD = """\
