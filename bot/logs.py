@@ -26,11 +26,13 @@ def setup_logging(level: int = logging.WARNING, *, timestamps: bool = False) -> 
 
 def keep_text_out_of_logs() -> None:
     """Hold the loggers that print message texts at INFO or above, whatever the root level."""
+    floor = max(logging.INFO, logging.getLogger().level)
     for name in TEXT_LOGGERS:
         logger = logging.getLogger(name)
-        # A level of their own (not the root's, which a later basicConfig or a test may lower);
-        # one already set higher (say WARNING) stays as it is.
-        if logger.level < logging.INFO:
-            logger.setLevel(logging.INFO)
+        # A level of their own (not the root's, which a later basicConfig or a test may lower),
+        # never below INFO and never below the root's level now: a terminal command at WARNING
+        # must not start printing PTB's INFO lines. One already set higher stays as it is.
+        if logger.level < floor:
+            logger.setLevel(floor)
     for name in CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
