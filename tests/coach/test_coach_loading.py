@@ -23,6 +23,7 @@ REQUIRED = {
     "weinig_nederlands",
     "slecht_nieuws",
     "zorgen_thuissituatie",
+    "gescheiden_ouders",
 }
 
 GOOD_HEAD = """\
