@@ -24,6 +24,7 @@ REQUIRED = {
     "slecht_nieuws",
     "zorgen_thuissituatie",
     "gescheiden_ouders",
+    "ouder_reageert_niet",
 }
 
 GOOD_HEAD = """\
