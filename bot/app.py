@@ -25,24 +25,28 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import forms
 from bot.coach import handlers as coach
 from bot.coach import practice_handlers as practice
 from bot.coach.scenes import SCENES, load_scenes
 from bot.coach.script import load_scripts
 from bot.common import fallbacks, language, privacy, start
+from bot.common.callbacks import HomeButton, LanguageButton, PrivacyButton, RoleButton
 from bot.common.errors import on_error
 from bot.common.flood import FloodGuard
 from bot.common.replies import drain_answers
 from bot.config import Settings
 from bot.glossary import handlers as glossary
 from bot.glossary.service import Glossary
-from bot.i18n import N_, Catalogs, install, using_language
+from bot.i18n import N_, Catalogs, translating
 from bot.i18n import _ as translate
 from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE
 from bot.invitations import handlers as invitations
 from bot.invitations.store import InvitationStore
+from bot.letters import handlers as letters
 from bot.letters.reader import LetterReader
 from bot.processor import PerChatUpdateProcessor
+from bot.ptb_types import BotApp, BotAppBuilder
 from bot.ratelimit import PatientRateLimiter
 from bot.reminders import handlers as reminders
 from bot.reminders.scheduler import reschedule_all
@@ -72,25 +76,19 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 )
 
 
-#: Loggers that write message texts at DEBUG level (PTB logs every Bot API call with its
-#: parameters; httpx logs URLs with the token). They never go below INFO, whatever the
-#: operator's log level: logs must hold no message text.
-_TEXT_LOGGERS = ("telegram", "httpx", "httpcore", "hpack")
+#: The update types the handlers below use: messages (commands, text, anything else sent), edited
+#: messages (answered: "send it again") and button presses. Telegram sends only these, so reactions,
+#: chat-member changes, polls or business messages never cost a request, a guard pass or a lock.
+ALLOWED_UPDATES: tuple[str, ...] = (Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY)
 
-
-def quiet_text_loggers() -> None:
-    for name in _TEXT_LOGGERS:
-        logger = logging.getLogger(name)
-        if logger.getEffectiveLevel() < logging.INFO:  # only ever raise the level, never lower it
-            logger.setLevel(logging.INFO)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+#: Every short form the bot runs, so a stored draft finds its form again after a restart.
+FORMS: tuple[forms.Form, ...] = (invitations.INVITATION_FORM, reminders.REFLECTION_FORM)
 
 
 def load_services(settings: Settings) -> Services:
     """Load and validate content and catalogs; raises ContentError naming file and line."""
     catalogs = Catalogs(settings.locales_dir)
     catalogs.load()
-    install(catalogs)
     db = Database(settings.db_path)
     scripts = load_scripts(settings.dialogues_dir)
     glossary = Glossary.load(settings.glossary_dir, catalogs)
@@ -105,6 +103,7 @@ def load_services(settings: Settings) -> Services:
         letters=LetterReader(glossary),
         invitations=InvitationStore(db),
         reminders=ReminderStore(db),
+        forms={form.id: form for form in FORMS},
     )
 
 
@@ -114,11 +113,13 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     rate_limited: bool = True,
-) -> Application:  # type: ignore[type-arg]
-    """Build the bot. Pass ``request`` to talk to another Bot API transport (terminal chat, tests)."""
-    quiet_text_loggers()
+) -> BotApp:
+    """Build the bot. Pass ``request`` to talk to another Bot API transport (terminal chat, tests).
+
+    Logging is the caller's: the process's entry point calls ``bot.logs.setup_logging`` once.
+    """
     svc = load_services(settings)
-    builder = (
+    builder: BotAppBuilder = (
         Application.builder()
         .token(settings.token or OFFLINE_TOKEN)
         # No tg.ext.Defaults: every message goes out through bot/common/replies.py, which sets HTML and
@@ -135,7 +136,7 @@ def build_application(
         builder = builder.base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
     if rate_limited:
         # Telegram's flood limits; a 429 or a 5xx is retried instead of dropping the reply.
-        builder = builder.rate_limiter(PatientRateLimiter())  # type: ignore[arg-type]
+        builder = builder.rate_limiter(PatientRateLimiter())
     application = builder.build()
     application.bot_data["services"] = svc
     register_handlers(application, settings)
@@ -158,7 +159,7 @@ def guards(settings: Settings) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], 
     return run_guards
 
 
-def register_handlers(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+def register_handlers(app: BotApp, settings: Settings) -> None:
     """All handlers, in the order they get a chance: guards first, then features, then fallbacks."""
     app.add_handler(TypeHandler(Update, guards(settings)), group=-10)
 
@@ -169,27 +170,24 @@ def register_handlers(app: Application, settings: Settings) -> None:  # type: ig
     app.add_handler(CommandHandler("wis", privacy.ask_erase))
     app.add_handler(CommandHandler("stop", start.stop))
     features = coach.handlers() + practice.handlers() + invitations.handlers() + reminders.handlers()
-    for handler in features + glossary.handlers():
+    for handler in features + forms.handlers() + glossary.handlers():
         app.add_handler(handler)
 
-    app.add_handler(CallbackQueryHandler(start.choose_role, pattern=r"^r:"))
-    app.add_handler(CallbackQueryHandler(start.show_home, pattern=r"^home$"))
-    app.add_handler(CallbackQueryHandler(language.show_language_picker, pattern=r"^l$"))
-    app.add_handler(CallbackQueryHandler(language.choose_language, pattern=r"^l:"))
-    app.add_handler(CallbackQueryHandler(privacy.ask_erase, pattern=r"^p:erase$"))
-    app.add_handler(CallbackQueryHandler(privacy.erase, pattern=r"^p:erase!$"))
-    app.add_handler(CallbackQueryHandler(privacy.keep, pattern=r"^p:keep$"))
-    app.add_handler(CallbackQueryHandler(privacy.export, pattern=r"^p:export$"))
+    app.add_handler(CallbackQueryHandler(start.choose_role, pattern=RoleButton.pattern()))
+    app.add_handler(CallbackQueryHandler(start.show_home, pattern=HomeButton.pattern()))
+    app.add_handler(CallbackQueryHandler(language.on_button, pattern=LanguageButton.pattern()))
+    app.add_handler(CallbackQueryHandler(privacy.on_button, pattern=PrivacyButton.pattern()))
     app.add_handler(CallbackQueryHandler(fallbacks.stale_button))
 
     app.add_handler(MessageHandler(filters.UpdateType.EDITED, fallbacks.edited_message))
     app.add_handler(MessageHandler(filters.COMMAND, fallbacks.unknown_command))
     app.add_handler(MessageHandler(filters.TEXT, route_text))
+    app.add_handler(MessageHandler(filters.CAPTION, letters.answer_caption))
     app.add_handler(MessageHandler(filters.ALL, fallbacks.not_text))
     app.add_error_handler(on_error)
 
 
-async def start_services(app: Application) -> None:  # type: ignore[type-arg]
+async def start_services(app: BotApp) -> None:
     """Open the database, register the command menu, catch up on reminders, plan daily clean-up."""
     svc: Services = app.bot_data["services"]
     tune_gil_for_database_thread()
@@ -206,7 +204,7 @@ async def start_services(app: Application) -> None:  # type: ignore[type-arg]
         app.job_queue.run_repeating(_flush_counts, interval=timedelta(seconds=30), first=timedelta(seconds=30))
 
 
-async def stop_services(app: Application) -> None:  # type: ignore[type-arg]
+async def stop_services(app: BotApp) -> None:
     svc: Services = app.bot_data["services"]
     await drain_answers()  # button answers still in flight (run_polling drains them in post_stop)
     gc.unfreeze()  # what start_services froze may be collected again (tests start many bots in one process)
@@ -214,10 +212,11 @@ async def stop_services(app: Application) -> None:  # type: ignore[type-arg]
     await svc.db.close()
 
 
-async def register_commands(app: Application) -> None:  # type: ignore[type-arg]
+async def register_commands(app: BotApp) -> None:
     """setMyCommands for every language, so Telegram's menu speaks the user's language."""
+    catalogs = app.bot_data["services"].catalogs
     for code in PARENT_LANGUAGES:
-        with using_language(code):
+        with translating(catalogs, code):
             commands = [BotCommand(name, translate(description)) for name, description in COMMANDS]
         await app.bot.set_my_commands(commands, language_code=None if code == SOURCE_LANGUAGE else code)
 

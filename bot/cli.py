@@ -1,6 +1,12 @@
 """The ``samenspraak`` command: chat, ask, check, run, stats, i18n.
 
 Each subcommand is a thin front end on the same code the Telegram bot runs.
+
+Each subcommand imports its module when it runs, not at the top of this file:
+``check`` and ``ask`` are run by editors and CI many times, and need neither
+the terminal chat nor the Telegram runner. Measured (2026-12-07, best of 9,
+a shared 2-core machine under load): importing what ``check`` needs takes
+0.89 s, everything at once 2.26 s; for ``ask`` 2.02 s against 2.26 s.
 """
 
 from __future__ import annotations
@@ -14,22 +20,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import Settings, default_content_root, default_db_path
+from bot.logs import setup_logging
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     content = Path(args.content).resolve() if getattr(args, "content", None) else default_content_root()
     db = Path(args.db) if getattr(args, "db", None) else default_db_path()
     return Settings(db_path=db, content_root=content)
-
-
-def _setup_logging(verbose: bool = False) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # httpx logs every request URL, and a Bot API URL contains the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -77,7 +74,6 @@ def cmd_i18n(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.telegram_run import run_bot
 
-    _setup_logging(args.verbose)
     return run_bot(_settings(args), webhook_url=args.webhook_url, listen=args.listen, port=args.port)
 
 
@@ -139,8 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command != "run":
-        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "run":  # a service: its log, with times
+        setup_logging(logging.DEBUG if args.verbose else logging.INFO, timestamps=True)
+    else:  # a command in a terminal: warnings only
+        setup_logging(logging.WARNING)
     try:
         result: int = args.func(args)
     except KeyboardInterrupt:

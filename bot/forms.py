@@ -4,6 +4,10 @@ A form is a list of fields; its state (which field, the values so far) is a
 draft row in SQLite, written with the update id in one transaction before
 the next question is shown -- the same promise as the coach: nothing
 acknowledged is lost, nothing applied twice.
+
+A feature defines its ``Form`` as a constant next to its handlers; the
+application factory (bot/app.py, ``FORMS``) hands them all to ``Services.forms``,
+where a stored draft finds its form again by id, also after a restart.
 """
 
 from __future__ import annotations
@@ -15,14 +19,17 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot.coach.dates import DateInputError, format_moment, parse_moment
 from bot.coach.refusals import Refusal
 from bot.coach.texts import engine_error_text
+from bot.common.callbacks import FormButton
+from bot.common.fallbacks import stale_button
 from bot.common.replies import answer_query, bold, esc, italic, keyboard, replace_or_reply
 from bot.i18n import T_, current_language
 from bot.i18n.locales import PARENT_LANGUAGES, language_name
+from bot.ptb_types import Handler
 from bot.services import services
 
 FieldKind = Literal["text", "date", "choice", "language"]
@@ -52,16 +59,8 @@ class Form:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-_FORMS: dict[str, Form] = {}
-
-
-def register(form: Form) -> Form:
-    _FORMS[form.id] = form
-    return form
-
-
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    return [CallbackQueryHandler(on_button, pattern=r"^f:")]
+def handlers() -> list[Handler]:
+    return [CallbackQueryHandler(on_button, pattern=FormButton.pattern())]
 
 
 async def begin(
@@ -84,14 +83,13 @@ async def _load(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[For
     if draft is None or draft[0] != "form":
         return None
     state = json.loads(draft[1])
-    form = _FORMS.get(state.get("form", ""))
+    form = services(context).forms.get(state.get("form", ""))  # the forms the application was built with
     return (form, state) if form is not None else None
 
 
-def _data(state: dict[str, Any], action: str, value: str = "") -> str:
-    """``f:<form>:<preparation>:<step>:<action>[:<value>]``: a button belongs to one step of one form."""
-    base = f"f:{state['form']}:{state['prep']}:{state['index']}:{action}"
-    return f"{base}:{value}" if value else base
+def _data(state: dict[str, Any], action: Literal["v", "d", "s", "x"], value: str = "") -> str:
+    """A button belongs to one step of one form (``FormButton``)."""
+    return FormButton(state["form"], int(state["prep"]), int(state["index"]), action, value).pack()
 
 
 async def _show(update: Update, form: Form, state: dict[str, Any], note: str = "") -> None:
@@ -138,6 +136,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     if query is None:
         return
+    button = FormButton.unpack(query.data)
+    if button is None:
+        await stale_button(update, context)
+        return
     await answer_query(query)
     loaded = await _load(update, context)
     if loaded is None:
@@ -145,10 +147,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     form, state = loaded
     current = form.fields[state["index"]]
-    parts = (query.data or "").split(":", 5)
-    action, value = (parts[4], parts[5] if len(parts) > 5 else "") if len(parts) > 4 else ("", "")
-    if parts[1:4] != [state["form"], str(state["prep"]), str(state["index"])]:
-        action = ""  # a button of another form, or of an earlier step of this one
+    # a button of another form, or of an earlier step of this one, does nothing but show where the form is
+    current_step = (button.form, button.prep, button.step) == (state["form"], state["prep"], state["index"])
+    action, value = (button.action, button.value) if current_step else (None, "")
     if action == "x":
         user = update.effective_user
         if user is not None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import CallbackContext
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from bot.coach.engine import Progress
     from bot.coach.scene_model import Scene
     from bot.coach.script import Script
+    from bot.forms import Form
     from bot.glossary.service import Glossary
     from bot.letters.reader import LetterReader
 
@@ -35,6 +37,8 @@ class Services:
     letters: LetterReader
     invitations: InvitationStore
     reminders: ReminderStore
+    #: The short forms (invitation, reflection) by id, composed by the application factory.
+    forms: Mapping[str, Form] = field(default_factory=dict)
     #: Practice scenes (dialogues/oefenen), keyed by id.
     scenes: dict[str, Scene] = field(default_factory=dict)
     #: Parsed preparation states (bot/coach/progress_cache.py), keyed by (script id, stored JSON).
@@ -44,7 +48,7 @@ class Services:
     answer_screens: LRU[tuple[object, ...], tuple[str, str]] = field(default_factory=lambda: LRU(2_000))
 
 
-def services(context: CallbackContext) -> Services:  # type: ignore[type-arg]
+def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
     """The Services of the running application (stored in bot_data by the factory)."""
     found: Services = context.application.bot_data["services"]
     return found

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import sys
+from urllib.parse import urlsplit
 
-from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
-from bot.app import build_application
+from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import Settings
 from bot.content.loading import ContentError
 
@@ -33,9 +34,18 @@ def run_bot(settings: Settings, *, webhook_url: str | None, listen: str, port: i
     log.info("database: %s", settings.db_path)
     try:
         if webhook_url:
-            application.run_webhook(listen=listen, port=port, webhook_url=webhook_url, allowed_updates=Update.ALL_TYPES)
+            application.run_webhook(
+                listen=listen,
+                port=port,
+                # the path Telegram posts to is the one the server answers on (as in PTB's examples)
+                url_path=urlsplit(webhook_url).path.lstrip("/"),
+                webhook_url=webhook_url,
+                allowed_updates=list(ALLOWED_UPDATES),
+                # Telegram sends this with every update; a post without it (a forged update) is refused.
+                secret_token=secrets.token_urlsafe(32),
+            )
         else:
-            application.run_polling(allowed_updates=Update.ALL_TYPES)
+            application.run_polling(allowed_updates=list(ALLOWED_UPDATES))
     except InvalidToken:
         print(
             "samenspraak run: Telegram rejected the token in TELEGRAM_BOT_TOKEN. "

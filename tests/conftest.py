@@ -11,7 +11,12 @@ from hypothesis import settings
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
+from bot.logs import keep_text_out_of_logs
 from tests.harness import BotHarness, build_harness, make_settings
+
+# As every process the bot runs in does at its start (bot/logs.py): message texts never reach a log,
+# even when a test lowers the level to DEBUG (tests/bot/test_privacy.py does).
+keep_text_out_of_logs()
 
 # Property-based tests: the same examples on every run by default, so a red CI means a change
 # broke something, not that this run drew a rarer example. To explore new examples locally:
@@ -29,3 +34,4 @@ async def bot(tmp_path: Path) -> AsyncIterator[BotHarness]:
         yield harness
     finally:
         await harness.stop()
+    harness.assert_buttons_decode()  # whatever the test did, every button it was shown is one of ours

@@ -13,14 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application
 
 from bot.app import OFFLINE_TOKEN, build_application, start_services, stop_services
+from bot.common.callbacks import decode
 from bot.common.replies import drain_answers
 from bot.config import Settings
 from bot.fakeapi.core import FakeBotApi
 from bot.fakeapi.inprocess import InProcessRequest
 from bot.fakeapi.models import SentRequest
+from bot.ptb_types import BotApp
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,7 +60,7 @@ class Reply:
 
 @dataclass
 class BotHarness:
-    app: Application  # type: ignore[type-arg]
+    app: BotApp
     api: FakeBotApi
     seen: dict[int, int] = field(default_factory=dict)
 
@@ -107,6 +108,22 @@ class BotHarness:
             if reply.buttons:
                 return reply
         raise AssertionError("no message with buttons")
+
+    def sent_callback_data(self) -> set[str]:
+        """The callback data of every button on every message the bot sent or edited."""
+        found = set()
+        for sent in self.api.sent:
+            for row in (sent.reply_markup or {}).get("inline_keyboard", []):
+                found.update(button["callback_data"] for button in row if "callback_data" in button)
+        return found
+
+    def assert_buttons_decode(self) -> None:
+        """Every button the bot sent decodes through its class in bot/common/callbacks.py, and packs back
+        to the very same data: a button that decodes to nothing would only ever say "no longer works"."""
+        for data in self.sent_callback_data():
+            button = decode(data)
+            assert button is not None, f"the bot sent a button no handler can read: {data!r}"
+            assert button.pack() == data, f"{data!r} decodes to {button!r}, which packs to {button.pack()!r}"
 
     def callback_texts(self) -> list[str]:
         return [str(a.get("text") or "") for a in self.api.callback_answers]

@@ -20,8 +20,9 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_time
 
 from bot.coach.refusals import Refusal
+from bot.i18n.locales import babel_locale
 
-__all__ = ["AMSTERDAM", "DateInputError", "TimeMode", "format_moment", "parse_moment"]
+__all__ = ["AMSTERDAM", "DateInputError", "TimeMode", "format_moment", "format_when", "parse_moment"]
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 TimeMode = Literal["required", "optional", "none"]
@@ -149,6 +150,17 @@ def format_moment(iso: str, language: str = "nl") -> str:
     moment = dt.datetime.fromisoformat(iso).astimezone(AMSTERDAM)
     day = format_date(moment.date(), format="full", locale=locale)
     return f"{day}, {format_time(moment, 'HH:mm', locale=locale)}"
+
+
+def format_when(moment: dt.datetime, language: str) -> str:
+    """A date and time in the reader's own locale format, in Dutch time (where the school is).
+
+    For meetings, invitations and reminders: a parent reads it in their language, a teacher in theirs.
+    """
+    local = moment.astimezone(AMSTERDAM)
+    locale = babel_locale(language)
+    day = format_date(local.date(), format="full", locale=locale)
+    return f"{day}, {format_time(local, format='short', locale=locale)}"
 
 
 def _read_day(text: str, today: dt.date) -> tuple[dt.date | None, str, bool]:

@@ -59,6 +59,7 @@ def next_step(routes: Sequence[RouteLike], answers: Answers) -> str:
 
 
 ActionKind = Literal["answer", "toggle", "confirm", "skip", "back", "review", "edit", "finish"]
+_KINDS: dict[str, ActionKind] = {kind: kind for kind in get_args(ActionKind)}
 _KINDS_WITH_VALUE = frozenset({"answer", "toggle", "edit"})
 
 
@@ -88,10 +89,11 @@ class Action:
 
     @classmethod
     def parse(cls, text: str) -> Action:
-        kind, _, value = text.partition(":")
-        if kind not in get_args(ActionKind):
-            raise ValueError(f"unknown action {kind!r} in {text!r}")
-        return cls(kind, value)  # type: ignore[arg-type]  # checked just above
+        name, _, value = text.partition(":")
+        kind = _KINDS.get(name)
+        if kind is None:
+            raise ValueError(f"unknown action {name!r} in {text!r}")
+        return cls(kind, value)
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.value}" if self.kind in _KINDS_WITH_VALUE else self.kind

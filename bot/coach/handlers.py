@@ -12,17 +12,18 @@ import logging
 from datetime import UTC, datetime
 
 from telegram import InputFile, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.coach import engine
 from bot.coach.engine import EngineError, Progress
-from bot.coach.flow import Action
+from bot.coach.flow import Action, ActionKind
 from bot.coach.model import Script, choices_of
 from bot.coach.progress_cache import load_progress, remember_progress
 from bot.coach.scenes import scenes_for
 from bot.coach.screens import card_html, card_plain, done_buttons, reflection_html, review_screen, step_screen
 from bot.coach.texts import engine_error_text
-from bot.common.ids import parse_id
+from bot.common.callbacks import CoachCardButton, CoachMenuButton, CoachStepButton, StepLetter, decode
+from bot.common.fallbacks import stale_button
 from bot.common.replies import (
     MAX_MESSAGE_LENGTH,
     answer_query,
@@ -34,24 +35,27 @@ from bot.common.replies import (
     telegram_length,
 )
 from bot.i18n import T_, current_language
+from bot.ptb_types import Handler
+from bot.reminders.handlers import replan
 from bot.services import Services, services
 from bot.storage.repository import PreparationRecord
 
 log = logging.getLogger(__name__)
 
-#: Callback action letters -> engine actions (the value, if any, follows in the data).
-_ACTIONS = {"a": "answer", "t": "toggle", "k": "confirm", "s": "skip", "b": "back", "r": "review", "e": "edit",
-            "f": "finish"}  # fmt: skip
+#: Step button letters (CoachStepButton) -> engine actions.
+_ACTIONS: dict[StepLetter, ActionKind] = {
+    "a": "answer", "t": "toggle", "k": "confirm", "s": "skip", "b": "back", "r": "review", "e": "edit", "f": "finish",
+}  # fmt: skip
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[Handler]:
     return [
         CommandHandler(["voorbereiden", "nieuw"], choose_script),
         CommandHandler("verder", resume),
         CommandHandler("terug", go_back),
         CommandHandler("kaart", show_card),
         CommandHandler(["voorbereidingen", "lijst"], list_preparations),
-        CallbackQueryHandler(on_button, pattern=r"^c:"),
+        CallbackQueryHandler(on_button, pattern=CoachMenuButton.pattern()),  # every c: button
     ]
 
 
@@ -148,7 +152,7 @@ async def choose_script(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     rows = []
     for script in svc.scripts.values():
         lines.append(f"• <b>{esc(translate(script.title))}</b> – {esc(translate(script.description))}")
-        rows.append([(translate(script.title), f"c:new:{script.id}")])
+        rows.append([(translate(script.title), CoachMenuButton("new", script.id).pack())])
     await replace_or_reply(update, "\n".join(lines), keyboard(rows))
 
 
@@ -217,7 +221,8 @@ async def show_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     card = engine.card(svc.scripts[record.script_id], progress, _translate(svc), current_language())
     header = esc(T_("Deze kaart is nog niet af. Zo ziet hij er nu uit:"))
-    await reply(update, card_html(card, context.bot.username, header), keyboard([[(T_("▶️ Verder"), "c:resume")]]))
+    resume_button = [(T_("▶️ Verder"), CoachMenuButton("resume").pack())]
+    await reply(update, card_html(card, context.bot.username, header), keyboard([resume_button]))
 
 
 async def list_preparations(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -240,7 +245,10 @@ async def list_preparations(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         lines.append(f"{number}. {esc(title)} ({esc(state)}, {esc(record.updated_at[:10])})")
         open_label, delete_label = T_("Openen"), T_("Verwijderen")
         rows.append(
-            [(f"{number}. {open_label}", f"c:o:{record.id}"), (f"{number}. {delete_label}", f"c:x:{record.id}")]
+            [
+                (f"{number}. {open_label}", CoachCardButton("o", record.id).pack()),
+                (f"{number}. {delete_label}", CoachCardButton("x", record.id).pack()),
+            ]
         )
     await replace_or_reply(update, "\n".join(lines), keyboard(rows))
 
@@ -274,45 +282,67 @@ async def take_text_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             await show_progress(update, context, record, progress, note=T_("Kies een van de knoppen."))
             return True
         value = match[0]
-        kind = "toggle" if step.kind == "multi" else "answer"
-        await _apply(update, context, record, progress, Action(kind, value))  # type: ignore[arg-type]
+        kind: ActionKind = "toggle" if step.kind == "multi" else "answer"
+        await _apply(update, context, record, progress, Action(kind, value))
         return True
     await _apply(update, context, record, progress, Action("answer", value))
     return True
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every ``c:`` button: the menu's, a preparation's, and a step's (bot/common/callbacks.py)."""
     query = update.callback_query
     user = update.effective_user
     if query is None or user is None:
         return
-    parts = (query.data or "").split(":", 4)
+    button = decode(query.data)
     svc = services(context)
-    action = parts[1] if len(parts) > 1 else ""
-    if action == "new" and len(parts) == 2:
-        await answer_query(query)
-        await choose_script(update, context)
+    match button:
+        case CoachMenuButton(action="new", script=""):
+            await answer_query(query)
+            await choose_script(update, context)
+        case CoachMenuButton(action="new", script=script_id) if script_id in svc.scripts:
+            await answer_query(query)
+            await start_script(update, context, svc.scripts[script_id])
+        case CoachMenuButton(action="resume"):
+            await answer_query(query)
+            await resume(update, context)
+        case CoachMenuButton(action="list"):
+            await answer_query(query)
+            await list_preparations(update, context)
+        case CoachCardButton() | CoachStepButton():
+            loaded = await _load(context, user.id, button.prep)
+            if loaded is None:  # someone else's, deleted, or forged
+                await answer_query(query, T_("Deze voorbereiding bestaat niet meer."))
+            elif isinstance(button, CoachCardButton):
+                await _on_card_button(update, context, button, *loaded)
+            else:
+                await _on_step_button(update, context, button, *loaded)
+        case _:  # forged, or a script that no longer exists
+            await stale_button(update, context)
+
+
+async def _on_card_button(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    button: CoachCardButton,
+    record: PreparationRecord,
+    progress: Progress,
+) -> None:
+    """Open, change, delete or download one preparation."""
+    query, user, svc = update.callback_query, update.effective_user, services(context)
+    if query is None or user is None:
         return
-    if action == "new" and parts[2] in svc.scripts:
-        await answer_query(query)
-        await start_script(update, context, svc.scripts[parts[2]])
+    if button.action == "x!":
+        await svc.repo.delete_preparation(user.id, record.id)
+        await answer_query(query, T_("Verwijderd."))
+        await list_preparations(update, context)
         return
-    if action in ("resume", "list"):
-        await answer_query(query)
-        await (resume if action == "resume" else list_preparations)(update, context)
-        return
-    prep_id = parse_id(parts[2]) if len(parts) > 2 else None
-    loaded = await _load(context, user.id, prep_id) if prep_id is not None else None
-    if loaded is None:  # someone else's, deleted, or forged
-        await answer_query(query, T_("Deze voorbereiding bestaat niet meer."))
-        return
-    record, progress = loaded
-    if action == "o":  # open: a finished card is shown as it is; an unfinished one where it was
-        await answer_query(query)
+    await answer_query(query)
+    if button.action == "o":  # open: a finished card is shown as it is; an unfinished one where it was
         await svc.repo.set_active_preparation(user.id, record.id)
         await show_progress(update, context, record, progress)
-    elif action == "edit" and progress.done:  # change a finished card: back to its review
-        await answer_query(query)
+    elif button.action == "edit" and progress.done:  # change a finished card: back to its review
         reopened = engine.reopen(svc.scripts[record.script_id], progress)
         result = await svc.repo.save_step(
             update_id=update.update_id, user_id=user.id, preparation_id=record.id,
@@ -321,36 +351,38 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         current = await _load(context, user.id, record.id) if not result.applied else (record, reopened)
         if current is not None:
             await show_progress(update, context, *current)
-    elif action == "x":
-        await answer_query(query)
+    elif button.action == "edit":  # already being changed: show where it is
+        await show_progress(update, context, record, progress)
+    elif button.action == "x":
+        confirm = [(T_("Ja, verwijderen"), CoachCardButton("x!", record.id).pack()),
+                   (T_("Nee"), CoachMenuButton("list").pack())]  # fmt: skip
         await replace_or_reply(update, T_("Deze voorbereiding verwijderen? Dit kan niet ongedaan worden."),
-                               keyboard([[(T_("Ja, verwijderen"), f"c:x!:{record.id}"),
-                                          (T_("Nee"), "c:list")]]))  # fmt: skip
-    elif action == "x!":
-        await svc.repo.delete_preparation(user.id, record.id)
-        await answer_query(query, T_("Verwijderd."))
-        await list_preparations(update, context)
-    elif action == "file":
-        await answer_query(query)
+                               keyboard([confirm]))  # fmt: skip
+    else:  # "file"
         card = engine.card(svc.scripts[record.script_id], progress, _translate(svc), current_language())
         await context.bot.send_document(
             user.id, InputFile(card_plain(card).encode(), filename=f"voorbereiding-{record.script_id}.txt")
         )
-    elif (step_action := _parse_action(parts)) is not None:
-        await answer_query(query)
-        await _apply(update, context, record, progress, step_action, revision=parse_id(parts[3]))
-    else:
-        await answer_query(query, T_("Deze knop werkt niet meer."))
 
 
-def _parse_action(parts: list[str]) -> Action | None:
-    """``c:<letter>:<prep>:<revision>[:<value>]`` as an engine Action; None for forged or malformed data."""
-    if len(parts) < 4 or parts[1] not in _ACTIONS or parse_id(parts[3]) is None:
-        return None
+async def _on_step_button(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    button: CoachStepButton,
+    record: PreparationRecord,
+    progress: Progress,
+) -> None:
+    """A step's button: an engine Action at the revision the button was made for."""
+    query = update.callback_query
+    if query is None:
+        return
     try:
-        return Action(_ACTIONS[parts[1]], parts[4] if len(parts) > 4 else "")  # type: ignore[arg-type]
+        action = Action(_ACTIONS[button.action], button.value)
     except ValueError:  # e.g. "edit" without a step, "confirm" with a value
-        return None
+        await stale_button(update, context)
+        return
+    await answer_query(query)
+    await _apply(update, context, record, progress, action, revision=button.revision)
 
 
 async def _apply(
@@ -380,8 +412,6 @@ async def _apply(
     if result.applied:  # the next update loads exactly this state: no need to parse and re-check it
         remember_progress(svc, record.script_id, state, new)
     if result.applied and new.done:  # the meeting or follow-up date may have changed
-        from bot.reminders.handlers import replan
-
         await replan(context, user.id, record.id)
     if not result.applied:  # seen before (redelivered): show what is stored, change nothing
         reloaded = await _load(context, user.id, record.id)

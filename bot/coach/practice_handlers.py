@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.coach import practice as engine
 from bot.coach.handlers import load_preparation, open_preparation
@@ -21,21 +21,31 @@ from bot.coach.refusals import Refusal
 from bot.coach.scene_model import Scene
 from bot.coach.scenes import scenes_for
 from bot.coach.texts import engine_error_text
-from bot.common.ids import parse_id
+from bot.common.callbacks import (
+    HomeButton,
+    PracticeCardButton,
+    PracticeLetter,
+    PracticePageButton,
+    PracticeSceneButton,
+    PracticeStepButton,
+    decode,
+)  # fmt: skip
+from bot.common.fallbacks import stale_button
 from bot.common.replies import answer_query, keyboard, replace_or_reply, reply
 from bot.i18n import T_, current_language
+from bot.ptb_types import Handler
 from bot.services import Services, services
 
 log = logging.getLogger(__name__)
 
 #: The draft kind a practice is stored under (one open form or practice per user).
 DRAFT_KIND = "practice"
-#: Callback letters -> engine actions (the revision follows, and for "c" the chosen answer).
-_ACTIONS = {"c": "choose", "r": "retry", "n": "proceed", "a": "restart"}
+#: Step button letters (PracticeStepButton) -> engine actions.
+_ACTIONS: dict[PracticeLetter, str] = {"c": "choose", "r": "retry", "n": "proceed", "a": "restart"}
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    return [CommandHandler("oefenen", show_menu), CallbackQueryHandler(on_button, pattern=r"^o:")]
+def handlers() -> list[Handler]:
+    return [CommandHandler("oefenen", show_menu), CallbackQueryHandler(on_button, pattern=PracticePageButton.pattern())]
 
 
 def _translate(svc: Services) -> engine.Translate:
@@ -109,40 +119,32 @@ async def start_from_card(update: Update, context: ContextTypes.DEFAULT_TYPE, pr
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every ``o:`` button (bot/common/callbacks.py): the menu, a scene, a card's scene, a step, stop."""
     query = update.callback_query
     user = update.effective_user
     if query is None or user is None:
         return
     svc = services(context)
-    parts = (query.data or "").split(":")
-    action = parts[1] if len(parts) > 1 else ""
-    revision = parse_id(parts[2]) if action in _ACTIONS and len(parts) >= 3 else None
-    prep_id = parse_id(parts[2]) if action == "k" and len(parts) >= 3 else None
-    known = (
-        action in ("menu", "x", "card")
-        or (action == "s" and len(parts) == 3 and parts[2] in svc.scenes)
-        or (action == "k" and prep_id is not None)
-        or (action in _ACTIONS and revision is not None)
-    )
-    if not known:  # forged or from an older version of the bot: say so, change nothing
-        await answer_query(query, T_("Deze knop werkt niet meer."))
+    button = decode(query.data)
+    if button is None or (isinstance(button, PracticeSceneButton) and button.scene not in svc.scenes):
+        await stale_button(update, context)  # forged or from an older version of the bot: change nothing
         return
     await answer_query(query)
-    if action == "menu":
-        await show_menu(update, context)
-    elif action == "s":
-        await _store(update, context, engine.start(svc.scenes[parts[2]]))
-    elif action == "k" and prep_id is not None:
-        await _start_for_preparation(update, context, prep_id, parts[3] if len(parts) > 3 else None)
-    elif action == "x":
-        current = await _loaded(svc, user.id)
-        if current is not None:
-            await svc.repo.drop_draft(user.id, update.update_id)
-        await show_menu(update, context)
-    elif action == "card":
-        await _open_card(update, context)
-    else:
-        await _apply(update, context, _ACTIONS[action], parts[3] if len(parts) > 3 else "", revision)
+    match button:
+        case PracticePageButton(action="menu"):
+            await show_menu(update, context)
+        case PracticePageButton(action="x"):
+            if await _loaded(svc, user.id) is not None:
+                await svc.repo.drop_draft(user.id, update.update_id)
+            await show_menu(update, context)
+        case PracticePageButton(action="card"):
+            await _open_card(update, context)
+        case PracticeSceneButton(scene=scene_id):
+            await _store(update, context, engine.start(svc.scenes[scene_id]))
+        case PracticeCardButton(prep=prep_id, scene=scene_id):
+            await _start_for_preparation(update, context, prep_id, scene_id or None)
+        case PracticeStepButton(action=letter, revision=revision, value=value):
+            await _apply(update, context, _ACTIONS[letter], value, revision)
 
 
 async def _start_for_preparation(
@@ -165,7 +167,7 @@ async def _start_for_preparation(
         await show_menu(update, context)
         return
     translate = _translate(svc)
-    rows = [[(translate(scene.title), f"o:k:{prep_id}:{scene.id}")] for scene in scenes]
+    rows = [[(translate(scene.title), PracticeCardButton("k", prep_id, scene.id).pack())] for scene in scenes]
     await replace_or_reply(update, T_("Welke oefening wil je doen?"), keyboard(rows))
 
 
@@ -200,7 +202,8 @@ async def _open_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def _gone(update: Update) -> None:
     """A button of a practice that is no longer open (stopped, replaced, or forged data)."""
     text = T_("Deze oefening is gestopt. Kies er een om opnieuw te beginnen.")
-    await replace_or_reply(update, text, keyboard([[(T_("🎭 Oefenen"), "o:menu")], [(T_("🏠 Menu"), "home")]]))
+    rows = [[(T_("🎭 Oefenen"), PracticePageButton("menu").pack())], [(T_("🏠 Menu"), HomeButton().pack())]]
+    await replace_or_reply(update, text, keyboard(rows))
 
 
 async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -2,7 +2,7 @@
 
 Every text from the scene and every answer is escaped here, in one place. The answers stand in
 the message with a letter; the buttons carry only the letter, so a long answer never meets
-Telegram's 64-character button limit. Callback data is ``o:<action>:<revision>[:<value>]``:
+Telegram's 64-character button limit. Buttons carry ``Practice*Button`` data (bot/common/callbacks.py):
 short, language-neutral, and tied to a revision, so an old button cannot change a newer state.
 """
 
@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from bot.coach.practice import PracticeView
 from bot.coach.scene_model import Scene
+from bot.common.callbacks import HomeButton, PracticeLetter, PracticePageButton, PracticeSceneButton, PracticeStepButton
 from bot.common.replies import bold, esc, italic
 from bot.i18n import T_, TN_
 
@@ -41,9 +42,8 @@ _VERDICTS = {
 _ANSWER_LIMIT = 160  # an answer in the summary, shortened: the whole summary fits one message
 
 
-def data(action: str, revision: int, value: str = "") -> str:
-    base = f"o:{action}:{revision}"
-    return f"{base}:{value}" if value else base
+def data(action: PracticeLetter, revision: int, value: str = "") -> str:
+    return PracticeStepButton(action, revision, value).pack()
 
 
 def source_label(source: str) -> str:
@@ -54,8 +54,8 @@ def source_label(source: str) -> str:
 def menu_screen(scenes: list[Scene], titles: dict[str, str]) -> tuple[str, Rows]:
     """The list of scenes, from the teacher's menu."""
     lines = [bold(T_("Welk gesprek wil je oefenen?")), "", esc(T_(WARM_UP))]
-    rows: Rows = [[(titles[scene.id], f"o:s:{scene.id}")] for scene in scenes]
-    rows.append([(T_("🏠 Menu"), "home")])
+    rows: Rows = [[(titles[scene.id], PracticeSceneButton("s", scene.id).pack())] for scene in scenes]
+    rows.append([(T_("🏠 Menu"), HomeButton().pack())])
     return "\n".join(lines), rows
 
 
@@ -80,7 +80,7 @@ def practice_screen(view: PracticeView, revision: int, has_card: bool, note: str
         lines += ["", bold(T_("Wat zeg je?"))]
         lines += [f"{bold(letter)}  {esc(text)}" for _id, letter, text in view.choices]
         rows.append([(letter, data("c", revision, choice_id)) for choice_id, letter, _text in view.choices])
-        rows.append([(T_("⏹ Stoppen"), "o:x")])
+        rows.append([(T_("⏹ Stoppen"), PracticePageButton("x").pack())])
         return "\n".join(lines), rows
     quality = view.quality or "matig"
     you = T_("Jij:")
@@ -95,7 +95,7 @@ def practice_screen(view: PracticeView, revision: int, has_card: bool, note: str
         rows.append([(T_("🔁 Probeer opnieuw"), data("r", revision)), (T_("Toch verder ▶️"), data("n", revision))])
     else:
         rows.append([(T_("Verder ▶️"), data("n", revision))])
-    rows.append([(T_("⏹ Stoppen"), "o:x")])
+    rows.append([(T_("⏹ Stoppen"), PracticePageButton("x").pack())])
     return "\n".join(lines), rows
 
 
@@ -110,6 +110,6 @@ def _end(view: PracticeView, revision: int, has_card: bool, lines: list[str]) ->
     lines += ["", esc(T_(WARM_UP))]
     rows: Rows = [[(T_("🔁 Nog een keer"), data("a", revision))]]
     if has_card:
-        rows.append([(T_("🗂 Naar je kaart"), "o:card")])
-    rows.append([(T_("🎭 Andere oefening"), "o:menu"), (T_("🏠 Menu"), "home")])
+        rows.append([(T_("🗂 Naar je kaart"), PracticePageButton("card").pack())])
+    rows.append([(T_("🎭 Andere oefening"), PracticePageButton("menu").pack()), (T_("🏠 Menu"), HomeButton().pack())])
     return "\n".join(lines), rows

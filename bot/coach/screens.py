@@ -1,9 +1,9 @@
 """How the coach looks in Telegram: steps, the review and the card, as HTML within Telegram's limits.
 
 The engine gives plain text (some of it typed by the teacher); everything is
-escaped here, in one place. Callback data is ``c:<action>:<preparation>:<revision>[:<value>]``:
-language-neutral, short (well under 64 bytes), and tied to a revision so an
-old button cannot change a newer state.
+escaped here, in one place. Step buttons carry ``CoachStepButton`` data
+(bot/common/callbacks.py): language-neutral, short, and tied to a revision so
+an old button cannot change a newer state.
 """
 
 from __future__ import annotations
@@ -14,6 +14,15 @@ from bot.coach.cards import Card
 from bot.coach.dates import format_moment
 from bot.coach.engine import StepView
 from bot.coach.model import Script
+from bot.common.callbacks import (
+    CoachCardButton,
+    CoachStepButton,
+    HomeButton,
+    InvitationButton,
+    PracticeCardButton,
+    ReminderButton,
+    StepLetter,
+)  # fmt: skip
 from bot.common.replies import MAX_MESSAGE_LENGTH, bold, esc, italic, telegram_length
 from bot.i18n import T_, current_language
 
@@ -24,9 +33,8 @@ CARD_ANSWER_LIMIT = 600
 _ELLIPSIS = "…"
 
 
-def data(action: str, preparation_id: int, revision: int, value: str = "") -> str:
-    base = f"c:{action}:{preparation_id}:{revision}"
-    return f"{base}:{value}" if value else base
+def data(action: StepLetter, preparation_id: int, revision: int, value: str = "") -> str:
+    return CoachStepButton(action, preparation_id, revision, value).pack()
 
 
 def _segments_html(view: StepView) -> str:
@@ -85,10 +93,13 @@ def review_screen(card: Card, view: StepView, prep_id: int, revision: int, bot_u
 
 def done_buttons(prep_id: int, *, practise: bool = False) -> Rows:
     """The finished card's buttons; ``practise`` adds "oefen je eerste minuut" (a scene exists)."""
-    rows: Rows = [[(T_("🎭 Oefen je eerste minuut"), f"o:k:{prep_id}")]] if practise else []
-    rows.append([(T_("📄 Kaart als bestand"), f"c:file:{prep_id}"), (T_("✏️ Aanpassen"), f"c:edit:{prep_id}")])
-    rows.append([(T_("✉️ Uitnodiging voor ouders"), f"i:new:{prep_id}"), (T_("⏰ Herinneringen"), f"m:menu:{prep_id}")])
-    rows.append([(T_("📝 Terugblik na het gesprek"), f"m:refl:{prep_id}"), (T_("🏠 Menu"), "home")])
+    rows: Rows = [[(T_("🎭 Oefen je eerste minuut"), PracticeCardButton("k", prep_id).pack())]] if practise else []
+    rows.append([(T_("📄 Kaart als bestand"), CoachCardButton("file", prep_id).pack()),
+                 (T_("✏️ Aanpassen"), CoachCardButton("edit", prep_id).pack())])  # fmt: skip
+    rows.append([(T_("✉️ Uitnodiging voor ouders"), InvitationButton("new", prep_id).pack()),
+                 (T_("⏰ Herinneringen"), ReminderButton("menu", prep_id).pack())])  # fmt: skip
+    rows.append([(T_("📝 Terugblik na het gesprek"), ReminderButton("refl", prep_id).pack()),
+                 (T_("🏠 Menu"), HomeButton().pack())])  # fmt: skip
     return rows
 
 

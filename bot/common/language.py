@@ -10,33 +10,41 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.common.callbacks import LanguageButton, LanguagesButton, decode
+from bot.common.fallbacks import stale_button
 from bot.common.menus import show_menu
 from bot.common.replies import answer_query, keyboard, replace_or_reply
-from bot.i18n import _, set_language
+from bot.i18n import _, activate, set_language
 from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE, TEACHER_LANGUAGES, language_name, negotiate
-from bot.services import services
+from bot.services import Services, services
 
 
 async def resolve_language(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """First handler of every update: set the language for everything that follows."""
+    """First handler of every update: activate the catalogs and the language for everything that follows.
+
+    (Should looking the user up fail, the error handler activates Dutch to say so.)
+    """
+    svc = services(context)
+    activate(svc.catalogs, await _language_for(update, svc))
+
+
+async def _language_for(update: object, svc: Services) -> str:
     if not isinstance(update, Update) or update.effective_user is None:
-        set_language(SOURCE_LANGUAGE)
-        return
+        return SOURCE_LANGUAGE
     user = update.effective_user
-    record = await services(context).repo.get_user(user.id)
+    record = await svc.repo.get_user(user.id)
     if record is not None and record.role == "teacher":
         # Teachers are coached in Dutch or English; menus and coach then speak the same language.
         chosen = record.language if record.language in TEACHER_LANGUAGES else None
-        set_language(chosen or negotiate(user.language_code, TEACHER_LANGUAGES) or SOURCE_LANGUAGE)
-    elif record is not None and record.language:
-        set_language(record.language)
-    else:
-        set_language(negotiate(user.language_code) or SOURCE_LANGUAGE)
+        return chosen or negotiate(user.language_code, TEACHER_LANGUAGES) or SOURCE_LANGUAGE
+    if record is not None and record.language:
+        return record.language
+    return negotiate(user.language_code) or SOURCE_LANGUAGE
 
 
-def language_keyboard(prefix: str = "l:", languages: tuple[str, ...] = PARENT_LANGUAGES) -> list[list[tuple[str, str]]]:
+def language_keyboard(languages: tuple[str, ...] = PARENT_LANGUAGES) -> list[list[tuple[str, str]]]:
     """The languages, three a row, each in its own name ("العربية", "Türkçe")."""
-    buttons = [(language_name(code), f"{prefix}{code}") for code in languages]
+    buttons = [(language_name(code), LanguageButton(code).pack()) for code in languages]
     return [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
 
 
@@ -52,14 +60,25 @@ async def show_language_picker(update: Update, context: ContextTypes.DEFAULT_TYP
     )
 
 
-async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Callback ``l:<code>``: store the choice and confirm in the new language."""
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``l`` opens the picker, ``l:<code>`` chooses a language."""
+    query = update.callback_query
+    if query is None:
+        return
+    match decode(query.data):
+        case LanguagesButton():
+            await answer_query(query)
+            await show_language_picker(update, context)
+        case LanguageButton(language=code):
+            await choose_language(update, context, code)
+        case _:
+            await stale_button(update, context)
+
+
+async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
+    """Store the choice and confirm in the new language."""
     query = update.callback_query
     if query is None or update.effective_user is None:
-        return
-    code = (query.data or "").removeprefix("l:")
-    if code not in PARENT_LANGUAGES:
-        await answer_query(query, _("Deze knop werkt niet meer."))
         return
     await services(context).repo.set_language(update.effective_user.id, code)
     set_language(code)

@@ -5,17 +5,31 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.common.callbacks import (
+    CoachMenuButton,
+    GlossaryPageButton,
+    GlossaryTermButton,
+    LanguagesButton,
+    PracticePageButton,
+    RoleButton,
+)  # fmt: skip
 from bot.common.replies import Markup, esc, keyboard, replace_or_reply
 from bot.i18n import _
 from bot.services import services
+
+#: The buttons of the home screens (the same data for everyone; labels are translated per user).
+_TEACHER, _PARENT = RoleButton("teacher").pack(), RoleButton("parent").pack()
+_LANGUAGES = LanguagesButton().pack()
+#: Terms a parent's menu offers at once: (term key, label as schools write it).
+_FIRST_TERMS = (("opp", "opp"), ("tlv", "tlv"), ("ib", "ib'er"))
 
 
 def role_keyboard() -> Markup:
     return keyboard(
         [
-            [(_("👩‍🏫 Ik ben leraar"), "r:teacher")],
-            [(_("👪 Ik ben ouder of verzorger"), "r:parent")],
-            [(_("🌐 Taal / Language"), "l")],
+            [(_("👩‍🏫 Ik ben leraar"), _TEACHER)],
+            [(_("👪 Ik ben ouder of verzorger"), _PARENT)],
+            [(_("🌐 Taal / Language"), _LANGUAGES)],
         ]
     )
 
@@ -23,9 +37,15 @@ def role_keyboard() -> Markup:
 def teacher_keyboard() -> Markup:
     return keyboard(
         [
-            [(_("📝 Gesprek voorbereiden"), "c:new"), (_("🎭 Gesprek oefenen"), "o:menu")],
-            [(_("▶️ Verder waar ik was"), "c:resume"), (_("🗂 Mijn voorbereidingen"), "c:list")],
-            [(_("📖 Begrippen opzoeken"), "g:intro"), (_("🌐 Taal"), "l")],
+            [
+                (_("📝 Gesprek voorbereiden"), CoachMenuButton("new").pack()),
+                (_("🎭 Gesprek oefenen"), PracticePageButton("menu").pack()),
+            ],
+            [
+                (_("▶️ Verder waar ik was"), CoachMenuButton("resume").pack()),
+                (_("🗂 Mijn voorbereidingen"), CoachMenuButton("list").pack()),
+            ],
+            [(_("📖 Begrippen opzoeken"), GlossaryPageButton("intro").pack()), (_("🌐 Taal"), _LANGUAGES)],
         ]
     )
 
@@ -33,9 +53,12 @@ def teacher_keyboard() -> Markup:
 def parent_keyboard() -> Markup:
     return keyboard(
         [
-            [("opp", "g:t:opp"), ("tlv", "g:t:tlv"), ("ib'er", "g:t:ib")],
-            [(_("🤝 Wie kan mij helpen?"), "g:help"), (_("🗓 Een gesprek voorbereiden"), "g:prep")],
-            [(_("🌐 Taal / Language"), "l"), (_("🔄 Ik ben leraar"), "r:teacher")],
+            [(label, GlossaryTermButton("t", key).pack()) for key, label in _FIRST_TERMS],
+            [
+                (_("🤝 Wie kan mij helpen?"), GlossaryPageButton("help").pack()),
+                (_("🗓 Een gesprek voorbereiden"), GlossaryPageButton("prep").pack()),
+            ],
+            [(_("🌐 Taal / Language"), _LANGUAGES), (_("🔄 Ik ben leraar"), _TEACHER)],
         ]
     )
 

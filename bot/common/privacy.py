@@ -8,6 +8,8 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.coach.dates import format_moment
+from bot.common.callbacks import PrivacyButton
+from bot.common.fallbacks import stale_button
 from bot.common.replies import answer_query, esc, keyboard, replace_or_reply, reply
 from bot.i18n import _, ngettext
 from bot.i18n.locales import language_name
@@ -57,10 +59,19 @@ async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             days=services(context).settings.retention_days
         ),
     ]
-    buttons = [[(_("🗑 Alles wissen"), "p:erase")]] if record is not None else []
+    buttons = [[(_("🗑 Alles wissen"), PrivacyButton("erase").pack())]] if record is not None else []
     if record is not None:
-        buttons.append([(_("📄 Alles als bestand"), "p:export")])
+        buttons.append([(_("📄 Alles als bestand"), PrivacyButton("export").pack())])
     await reply(update, "\n".join(lines), keyboard(buttons) if buttons else None)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The buttons of /privacy and /wis: ``p:erase`` asks, ``p:erase!`` erases, ``p:keep``, ``p:export``."""
+    button = PrivacyButton.unpack(update.callback_query.data if update.callback_query else None)
+    if button is None:
+        await stale_button(update, context)
+        return
+    await {"erase": ask_erase, "erase!": erase, "keep": keep, "export": export}[button.action](update, context)
 
 
 async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -83,7 +94,8 @@ async def ask_erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         "Weet u het zeker? Ik wis dan alles wat ik over u bewaar: rol, taal, "
         "voorbereidingen, uitnodigingen en herinneringen. Dit kan niet ongedaan worden."
     )
-    await replace_or_reply(update, text, keyboard([[(_("Ja, wis alles"), "p:erase!"), (_("Nee, bewaren"), "p:keep")]]))
+    buttons = [(_("Ja, wis alles"), PrivacyButton("erase!").pack()), (_("Nee, bewaren"), PrivacyButton("keep").pack())]
+    await replace_or_reply(update, text, keyboard([buttons]))
 
 
 async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

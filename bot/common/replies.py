@@ -21,10 +21,11 @@ from telegram import Bot, CallbackQuery, MaybeInaccessibleMessage, Message, Upda
 from telegram.error import BadRequest
 from telegram.warnings import PTBUserWarning
 
+from bot.common.callbacks import MAX_CALLBACK_BYTES
+from bot.fakeapi.html_check import TextError, format_text
+
 #: Telegram's hard limit on the text of one message (after entity parsing).
 MAX_MESSAGE_LENGTH = 4096
-#: Telegram's hard limit on callback data, in bytes.
-MAX_CALLBACK_BYTES = 64
 
 # do_api_request warns "Please use 'Bot.sendMessage' instead" for every call to an endpoint
 # PTB has a method for; we use it on purpose (see the module docstring), for these three only.
@@ -64,12 +65,16 @@ def italic(text: object) -> str:
 
 
 def keyboard(rows: Sequence[ButtonRow]) -> dict[str, Any]:
-    """Build an inline keyboard from rows of (label, callback data); empty rows are left out."""
+    """Build an inline keyboard from rows of (label, callback data); empty rows are left out.
+
+    The data comes from a class in bot/common/callbacks.py (``SomeButton(...).pack()``), which
+    already refused anything over Telegram's limit; checked again here for data made otherwise.
+    """
     built = []
     for row in rows:
         buttons = []
         for label, data in row:
-            if len(data.encode()) > MAX_CALLBACK_BYTES:
+            if len(data) > MAX_CALLBACK_BYTES // 4 and len(data.encode()) > MAX_CALLBACK_BYTES:
                 raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
             buttons.append({"text": label[:64], "callback_data": data})
         if buttons:
@@ -145,6 +150,8 @@ async def replace_or_reply(update: Update, text: str, markup: Markup | None = No
     # Only a text message can become another text (a file, such as the card or the /privacy export,
     # cannot): for anything else Telegram would refuse the edit, so send a new message straight away.
     if isinstance(message, Message) and message.text is not None:
+        if already_shows(message, text, markup):  # a double tap: Telegram would refuse "not modified"
+            return None
         kwargs: dict[str, Any] = {
             "chat_id": str(message.chat.id), "message_id": str(message.message_id), "text": text,
             "parse_mode": "HTML", "link_preview_options": NO_LINK_PREVIEW,
@@ -155,7 +162,43 @@ async def replace_or_reply(update: Update, text: str, markup: Markup | None = No
             edited = await message.get_bot().do_api_request("editMessageText", api_kwargs=kwargs)
             return edited if isinstance(edited, dict) else None
         except BadRequest as exc:
-            if "not modified" in str(exc).lower():
+            if "not modified" in str(exc).lower():  # where the bot could not tell (see already_shows)
                 return None
             # too old to edit, deleted, not text: fall back to a new message
     return await reply(update, text, markup)
+
+
+def already_shows(message: Message, text: str, markup: Markup | None) -> bool:
+    """True when ``message`` already shows ``text`` (HTML) with ``markup``, so an edit would change nothing.
+
+    The pressed message comes with the button press, as Telegram shows it now. Keyboards are compared
+    first: they differ on almost every edit (step buttons carry a revision), so the text is parsed only
+    when they are equal -- with the same HTML rules Telegram applies (tdlib's, ported in
+    bot/fakeapi/html_check.py), into plain text and entities, the form the message arrives in.
+    """
+    shown = message.reply_markup.inline_keyboard if message.reply_markup is not None else ()
+    if not shown and isinstance(markup, dict) and markup.get("inline_keyboard"):  # buttons where none are
+        return False
+    wanted = _rows(markup)
+    if len(shown) != len(wanted) or any(
+        [(button.text, button.callback_data) for button in row] != new_row
+        for row, new_row in zip(shown, wanted, strict=True)
+    ):
+        return False
+    try:
+        plain, entities = format_text(text, "HTML", strict_ampersand=False)
+    except TextError:
+        return False  # Telegram will say what is wrong with it
+    if plain != message.text:
+        return False
+    new = sorted((e["type"], e["offset"], e["length"], e.get("url"), e.get("language")) for e in entities)
+    old = sorted((e.type, e.offset, e.length, e.url, e.language) for e in message.entities)
+    return new == old
+
+
+def _rows(markup: Markup | None) -> list[list[tuple[str, str | None]]]:
+    """(label, callback data) per row of a keyboard as sent; no markup means no keyboard after the edit."""
+    if markup is None:
+        return []
+    built: dict[str, Any] = orjson.loads(markup) if isinstance(markup, str) else markup
+    return [[(b["text"], b.get("callback_data")) for b in row] for row in built.get("inline_keyboard", []) if row]

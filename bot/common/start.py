@@ -5,13 +5,18 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.common.callbacks import HomeButton, RoleButton
+from bot.common.fallbacks import stale_button
 from bot.common.menus import show_menu
 from bot.common.replies import answer_query, reply
+from bot.glossary.handlers import show_term_from_link
 from bot.i18n import _
+from bot.invitations.handlers import open_invitation
 from bot.services import services
+from bot.storage.records import Role
 
 #: /start payloads that choose a role directly (links on a school website).
-_ROLE_PAYLOADS = {"leraar": "teacher", "teacher": "teacher", "ouder": "parent", "parent": "parent"}
+_ROLE_PAYLOADS: dict[str, Role] = {"leraar": "teacher", "teacher": "teacher", "ouder": "parent", "parent": "parent"}
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -21,19 +26,15 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     payload = context.args[0] if context.args else ""
     if payload.startswith("term_"):
-        from bot.glossary.handlers import show_term_from_link
-
         await show_term_from_link(update, context, payload.removeprefix("term_"))
         return
     if payload.startswith("inv_"):
-        from bot.invitations.handlers import open_invitation
-
         await open_invitation(update, context, payload.removeprefix("inv_"))
         return
     await services(context).repo.drop_draft(user.id)  # back to the menu: no form waits for text
     role = _ROLE_PAYLOADS.get(payload.lower())
     if role is not None:
-        await services(context).repo.set_role(user.id, role)  # type: ignore[arg-type]
+        await services(context).repo.set_role(user.id, role)
     await show_menu(update, context)
 
 
@@ -42,11 +43,11 @@ async def choose_role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     query = update.callback_query
     if query is None or update.effective_user is None:
         return
-    role = (query.data or "").removeprefix("r:")
-    if role not in ("teacher", "parent"):
-        await answer_query(query, _("Deze knop werkt niet meer."))
+    button = RoleButton.unpack(query.data)
+    if button is None:
+        await stale_button(update, context)
         return
-    await services(context).repo.set_role(update.effective_user.id, role)  # type: ignore[arg-type]
+    await services(context).repo.set_role(update.effective_user.id, button.role)
     await answer_query(query)
     await show_menu(update, context)
 
@@ -54,6 +55,9 @@ async def choose_role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def show_home(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Callback ``home``: back to the menu."""
     if update.callback_query:
+        if HomeButton.unpack(update.callback_query.data) is None:
+            await stale_button(update, context)
+            return
         await answer_query(update.callback_query)
     await show_menu(update, context)
 

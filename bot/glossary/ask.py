@@ -18,8 +18,8 @@ from bot.content.loading import ContentError
 from bot.glossary import render
 from bot.glossary.handlers import MAX_QUESTION
 from bot.glossary.service import Glossary, GlossaryAnswer
-from bot.i18n import Catalogs, install
-from bot.i18n.locales import PARENT_LANGUAGES, negotiate
+from bot.i18n import Catalogs, translating
+from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE, negotiate
 from bot.letters.reader import LetterAnswer, LetterReader, looks_like_letter
 from bot.letters.screens import first_sentence, format_when, plain_text
 
@@ -99,7 +99,6 @@ def run_ask(
     user_language = negotiate(language) if language else None
     catalogs = Catalogs(settings.locales_dir)
     catalogs.load()
-    install(catalogs)
     try:
         glossary = Glossary.load(settings.glossary_dir, catalogs)
     except ContentError as exc:
@@ -112,20 +111,26 @@ def run_ask(
         questions = [sys.stdin.read()]
     else:
         questions = (line.rstrip("\n") for line in sys.stdin)
-    for text in questions:
-        if not text.strip():
-            continue
-        if letter or looks_like_letter(text):
-            record = letter_record(text, reader.read(text, user_language, datetime.now(UTC)))
-        else:
-            record = answer_record(glossary, glossary.ask(text[:MAX_QUESTION], user_language))
-        if as_json:
-            print(json.dumps(record, ensure_ascii=False), flush=True)
-        else:
-            print(record["text"])
-            for term in record.get("terms", ()):
-                print(f"[{term['key']}] {term['dutch']} @ {term['position']}")
-            if record["key"]:
-                print(f"\n[{record['key']}] {record['dutch']}")
-            print("-" * 40, flush=True)
+    with translating(catalogs, SOURCE_LANGUAGE):  # each answer then speaks its own language (render.py)
+        for text in questions:
+            if text.strip():
+                _print_answer(glossary, reader, text, user_language, letter=letter, as_json=as_json)
     return 0
+
+
+def _print_answer(
+    glossary: Glossary, reader: LetterReader, text: str, user_language: str | None, *, letter: bool, as_json: bool
+) -> None:
+    if letter or looks_like_letter(text):
+        record = letter_record(text, reader.read(text, user_language, datetime.now(UTC)))
+    else:
+        record = answer_record(glossary, glossary.ask(text[:MAX_QUESTION], user_language))
+    if as_json:
+        print(json.dumps(record, ensure_ascii=False), flush=True)
+        return
+    print(record["text"])
+    for term in record.get("terms", ()):
+        print(f"[{term['key']}] {term['dutch']} @ {term['position']}")
+    if record["key"]:
+        print(f"\n[{record['key']}] {record['dutch']}")
+    print("-" * 40, flush=True)

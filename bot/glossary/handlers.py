@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
+from bot.common.callbacks import GlossaryPageButton, GlossaryTermButton, decode
+from bot.common.fallbacks import stale_button
 from bot.common.replies import answer_query, encode_markup, esc, keyboard, replace_or_reply, reply
 from bot.glossary import render
 from bot.glossary.normalize import normalize
 from bot.glossary.service import Glossary, GlossaryAnswer
 from bot.i18n import T_, _, current_language, using_language
-from bot.i18n.locales import PARENT_LANGUAGES, negotiate
+from bot.i18n.locales import negotiate
+from bot.ptb_types import Handler
 from bot.services import Services, services
-from bot.storage.cache import LRU
+from bot.storage.cache import MISSING
 
 #: Longest question we look at; a parent's question is a line, not a letter.
 MAX_QUESTION = 300
@@ -21,8 +24,8 @@ MAX_QUESTION = 300
 HELPERS = ("mentor", "ib", "vertrouwenspersoon", "ouders_onderwijs", "onderwijsconsulent", "ouder_jeugdsteunpunt")
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    return [CallbackQueryHandler(on_button, pattern=r"^g:")]
+def handlers() -> list[Handler]:
+    return [CallbackQueryHandler(on_button, pattern=GlossaryTermButton.pattern())]
 
 
 async def parent_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
@@ -72,14 +75,14 @@ def answer_screen(svc: Services, answer: GlossaryAnswer) -> tuple[str, str]:
     """
     shown = (answer.language, answer.term, answer.also_english, answer.suggestions, answer.reviewed)
     cached = svc.answer_screens.get(shown)
-    if cached is not LRU.MISSING:
-        return cached  # type: ignore[return-value]
+    if cached is not MISSING:
+        return cached
     glossary = svc.glossary
     if answer.term is None:
         names = _names(glossary, answer.suggestions, answer.language)
-        rows = [[(name, f"g:t:{key}:{answer.language}")] for key, name in names]
+        rows = [[(name, GlossaryTermButton("t", key, answer.language).pack())] for key, name in names]
         with using_language(answer.language):
-            rows.append([(_("🤝 Wie kan mij helpen?"), "g:help")])
+            rows.append([(_("🤝 Wie kan mij helpen?"), GlossaryPageButton("help").pack())])
         text = esc(render.not_found_text(answer, [n for _k, n in names]))
     else:
         related = _names(glossary, answer.term.related, answer.language)
@@ -110,49 +113,51 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     if query is None:
         return
-    parts = (query.data or "").split(":")
     glossary = services(context).glossary
-    known = parts[1:2] in (["help"], ["prep"], ["intro"]) or (
-        len(parts) >= 3 and parts[1] in ("t", "d", "a") and parts[2] in glossary.terms
-    )
-    if not known:
-        from bot.common.fallbacks import stale_button
+    match decode(query.data):
+        case GlossaryPageButton(page="help"):
+            await answer_query(query)
+            await _who_can_help(update, context)
+        case GlossaryPageButton(page="prep"):
+            await answer_query(query)
+            await _prepare_tips(update)
+        case GlossaryPageButton(page="intro"):
+            await answer_query(query)
+            await _ask_for_a_term(update, context)
+        case GlossaryTermButton(key=key) as button if key in glossary.terms:
+            await answer_query(query)
+            await _show_term(update, context, button)
+        case _:  # forged, or a term that is no longer in the glossary
+            await stale_button(update, context)
 
-        await stale_button(update, context)
-        return
-    await answer_query(query)
-    if parts[1:2] == ["help"]:
-        await _who_can_help(update, context)
-        return
-    if parts[1:2] == ["prep"]:
-        await _prepare_tips(update)
-        return
-    if parts[1:2] == ["intro"]:
-        user = update.effective_user
-        record = await services(context).repo.get_user(user.id) if user else None
-        text = _("Typ een begrip, bijvoorbeeld <i>opp</i>, <i>tlv</i> of <i>zorgplicht</i>.")
-        if user is not None and record is not None and record.active_preparation_id is not None:
-            # a typed term must not become an answer in the open preparation
-            await services(context).repo.set_active_preparation(user.id, None)
-            text += "\n" + T_("Je voorbereiding staat even stil; met /verder ga je verder.")
-        await replace_or_reply(update, text)
-        return
-    if len(parts) >= 3 and parts[1] in ("t", "d", "a") and parts[2] in glossary.terms:
-        language = parts[3] if len(parts) > 3 and parts[3] in PARENT_LANGUAGES else current_language()
-        term = glossary.text(parts[2], language)
-        related = _names(glossary, term.related, language)
-        if parts[1] == "t":
-            answer = GlossaryAnswer(
-                query=parts[2], language=language, term=term,
-                reviewed=services(context).catalogs.review_status(language).reviewed,
-            )  # fmt: skip
-            await reply(update, render.html_first(answer), keyboard(render.term_buttons(term, related)))
-            return
-        section = "detail" if parts[1] == "d" else "actions"
-        await replace_or_reply(
-            update, render.html_section(term, section), keyboard(render.term_buttons(term, related, shown=section))
+
+async def _show_term(update: Update, context: ContextTypes.DEFAULT_TYPE, button: GlossaryTermButton) -> None:
+    """A term's short answer as a new message; "more" and "what can I do" in place of the one shown."""
+    svc = services(context)
+    language = button.language or current_language()
+    term = svc.glossary.text(button.key, language)
+    related = _names(svc.glossary, term.related, language)
+    if button.view == "t":
+        answer = GlossaryAnswer(
+            query=button.key, language=language, term=term, reviewed=svc.catalogs.review_status(language).reviewed
         )
+        await reply(update, render.html_first(answer), keyboard(render.term_buttons(term, related)))
         return
+    section = "detail" if button.view == "d" else "actions"
+    await replace_or_reply(
+        update, render.html_section(term, section), keyboard(render.term_buttons(term, related, shown=section))
+    )
+
+
+async def _ask_for_a_term(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user = update.effective_user
+    record = await services(context).repo.get_user(user.id) if user else None
+    text = _("Typ een begrip, bijvoorbeeld <i>opp</i>, <i>tlv</i> of <i>zorgplicht</i>.")
+    if user is not None and record is not None and record.active_preparation_id is not None:
+        # a typed term must not become an answer in the open preparation
+        await services(context).repo.set_active_preparation(user.id, None)
+        text += "\n" + T_("Je voorbereiding staat even stil; met /verder ga je verder.")
+    await replace_or_reply(update, text)
 
 
 async def _who_can_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -169,7 +174,7 @@ async def _who_can_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         "Tik op een woord voor uitleg."
     )
     names = _names(glossary, list(HELPERS), language)
-    rows = [[(name, f"g:t:{key}:{language}")] for key, name in names]
+    rows = [[(name, GlossaryTermButton("t", key, language).pack())] for key, name in names]
     await reply(update, text, keyboard(rows))
 
 

@@ -7,6 +7,7 @@ Content text is escaped before it goes into HTML.
 
 from __future__ import annotations
 
+from bot.common.callbacks import GlossaryTermButton
 from bot.common.replies import esc
 from bot.glossary.service import GlossaryAnswer, TermText
 from bot.i18n import _, using_language
@@ -95,12 +96,12 @@ def term_buttons(term: TermText, related_names: list[tuple[str, str]], shown: st
         rows: Rows = []
         first = []
         if shown != "detail":
-            first.append((_("ℹ️ Meer uitleg"), f"g:d:{key}:{lang}"))
+            first.append((_("ℹ️ Meer uitleg"), GlossaryTermButton("d", key, lang).pack()))
         if shown != "actions":
-            first.append((_("✅ Wat kan ik doen?"), f"g:a:{key}:{lang}"))
+            first.append((_("✅ Wat kan ik doen?"), GlossaryTermButton("a", key, lang).pack()))
         if shown != "short":
-            first.append((_("↩️ Kort"), f"g:t:{key}:{lang}"))
+            first.append((_("↩️ Kort"), GlossaryTermButton("t", key, lang).pack()))
         rows.append(first)
-        related = [(name, f"g:t:{other}:{lang}") for other, name in related_names]
+        related = [(name, GlossaryTermButton("t", other, lang).pack()) for other, name in related_names]
         rows += [related[i : i + 3] for i in range(0, len(related), 3)]
     return rows

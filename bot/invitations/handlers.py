@@ -11,19 +11,20 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from babel.dates import format_date, format_time
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import forms
 from bot.coach import engine
+from bot.coach.dates import format_when
 from bot.coach.progress_cache import load_progress
 from bot.coach.screens import fit
-from bot.common.ids import parse_id
+from bot.common.callbacks import GlossaryTermButton, HomeButton, InvitationButton
+from bot.common.fallbacks import stale_button
 from bot.common.replies import answer_query, bold, esc, italic, keyboard, replace_or_reply, reply
 from bot.i18n import T_, TN_, _, current_language, using_language
 from bot.i18n.bidi import isolate, isolate_latin_runs
-from bot.i18n.locales import babel_locale, language_name, negotiate
+from bot.i18n.locales import language_name, negotiate
 from bot.invitations.content import (
     DEFAULT_PURPOSE,
     INVITATION_EXPIRED,
@@ -35,14 +36,14 @@ from bot.invitations.content import (
 )  # fmt: skip
 from bot.invitations.store import Invitation
 from bot.invitations.tokens import deep_link, looks_like_token
-from bot.reminders.planning import AMSTERDAM
+from bot.ptb_types import Handler
 from bot.services import services
 
 log = logging.getLogger(__name__)
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    return [CallbackQueryHandler(on_button, pattern=r"^i:"), *forms.handlers()]
+def handlers() -> list[Handler]:
+    return [CallbackQueryHandler(on_button, pattern=InvitationButton.pattern())]
 
 
 # -- the teacher's side ---------------------------------------------------------------------------
@@ -80,7 +81,10 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: i
         "<b>Nederlands</b>",
         f"<pre>{esc(paste_dutch)}</pre>",
     ])  # fmt: skip
-    rows = [[(T_("📋 Status van uitnodigingen"), f"i:list:{prep_id}")], [(T_("🏠 Menu"), "home")]]
+    rows = [
+        [(T_("📋 Status van uitnodigingen"), InvitationButton("list", prep_id).pack())],
+        [(T_("🏠 Menu"), HomeButton().pack())],
+    ]
     await reply(update, text, keyboard(rows))
     log.info("invitation %d created", invitation.id)
 
@@ -99,51 +103,49 @@ def paste_text(language: str, meeting_at: datetime, link: str) -> str:
 _LINK = "\u2060\u2060\u2060"  # word joiners: nothing the bidi pass touches, never in a translation
 
 
-INVITATION_FORM = forms.register(
-    forms.Form(
-        id="inv",
-        title=TN_("Uitnodiging voor de ouders"),
-        on_done=_create,
-        fields=(
-            forms.Field("language", "language", TN_("In welke taal lezen de ouders het liefst?")),
-            forms.Field(
-                "meeting_at",
-                "date",
-                TN_("Wanneer is het gesprek? Bijvoorbeeld: di 14:30 of 12-3 9:00."),
-                default=lambda values: values.get("meeting_at"),
-            ),
-            forms.Field(
-                "place",
-                "text",
-                TN_("Waar is het gesprek? Kies, of typ een plaats (bijvoorbeeld: lokaal 12)."),
-                options=(
-                    ("school", TN_("Op school")),
-                    ("telefoon", TN_("Telefonisch")),
-                    ("video", TN_("Videogesprek")),
-                ),
-                max_length=120,
-            ),
-            forms.Field(
-                "note",
-                "text",
-                TN_(
-                    "Een kort persoonlijk bericht voor de ouders? De ouders lezen dit in het Nederlands. "
-                    "Geen namen van kinderen en geen gevoelige details."
-                ),
-                optional=True,
-                max_length=300,
-            ),
-            forms.Field(
-                "contact",
-                "text",
-                TN_(
-                    "Hoe kunnen de ouders de school bereiken met vragen? Bijvoorbeeld het telefoonnummer van de school."
-                ),
-                optional=True,
-                max_length=160,
-            ),
+INVITATION_FORM = forms.Form(
+    id="inv",
+    title=TN_("Uitnodiging voor de ouders"),
+    on_done=_create,
+    fields=(
+        forms.Field("language", "language", TN_("In welke taal lezen de ouders het liefst?")),
+        forms.Field(
+            "meeting_at",
+            "date",
+            TN_("Wanneer is het gesprek? Bijvoorbeeld: di 14:30 of 12-3 9:00."),
+            default=lambda values: values.get("meeting_at"),
         ),
-    )
+        forms.Field(
+            "place",
+            "text",
+            TN_("Waar is het gesprek? Kies, of typ een plaats (bijvoorbeeld: lokaal 12)."),
+            options=(
+                ("school", TN_("Op school")),
+                ("telefoon", TN_("Telefonisch")),
+                ("video", TN_("Videogesprek")),
+            ),
+            max_length=120,
+        ),
+        forms.Field(
+            "note",
+            "text",
+            TN_(
+                "Een kort persoonlijk bericht voor de ouders? De ouders lezen dit in het Nederlands. "
+                "Geen namen van kinderen en geen gevoelige details."
+            ),
+            optional=True,
+            max_length=300,
+        ),
+        forms.Field(
+            "contact",
+            "text",
+            TN_(
+                "Hoe kunnen de ouders de school bereiken met vragen? Bijvoorbeeld het telefoonnummer van de school."
+            ),
+            optional=True,
+            max_length=160,
+        ),
+    ),
 )
 
 
@@ -202,41 +204,33 @@ async def show_status(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_i
         lines.append(f"{number}. {esc(when)} · {esc(language)} · <b>{esc(state)}</b>")
         if not invitation.revoked and invitation.expires_at > now:
             revoke_label = T_("Intrekken")
-            rows.append([(f"{number}. {revoke_label}", f"i:rev:{invitation.id}")])
-    rows.append([(T_("🏠 Menu"), "home")])
+            rows.append([(f"{number}. {revoke_label}", InvitationButton("rev", invitation.id).pack())])
+    rows.append([(T_("🏠 Menu"), HomeButton().pack())])
     await replace_or_reply(update, "\n".join(lines), keyboard(rows))
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``i:new:<preparation>``, ``i:list:<preparation>``, ``i:rev:<invitation>``."""
     query = update.callback_query
     user = update.effective_user
     if query is None or user is None:
         return
-    parts = (query.data or "").split(":")
-    number = parse_id(parts[2]) if len(parts) > 2 else None
-    if number is None or parts[1] not in ("new", "list", "rev"):
-        await answer_query(query, T_("Deze knop werkt niet meer."))
+    button = InvitationButton.unpack(query.data)
+    if button is None:
+        await stale_button(update, context)
         return
     await answer_query(query)
-    if parts[1] == "new":
-        await start_invitation(update, context, number)
-    elif parts[1] == "list":
-        await show_status(update, context, number)
-    elif parts[1] == "rev":
-        revoked = await services(context).invitations.revoke(user.id, number)
+    if button.action == "new":
+        await start_invitation(update, context, button.number)
+    elif button.action == "list":
+        await show_status(update, context, button.number)
+    else:  # "rev"
+        revoked = await services(context).invitations.revoke(user.id, button.number)
         await reply(update, T_("De uitnodiging is ingetrokken; de link werkt niet meer.") if revoked
                     else T_("Deze uitnodiging bestaat niet (meer)."))  # fmt: skip
 
 
 # -- the parent's side ----------------------------------------------------------------------------
-
-
-def format_when(moment: datetime, language: str) -> str:
-    """A date and time in the reader's own locale format, in Dutch time (where the school is)."""
-    local = moment.astimezone(AMSTERDAM)
-    locale = babel_locale(language)
-    day = format_date(local.date(), format="full", locale=locale)
-    return f"{day}, {format_time(local, format='short', locale=locale)}"
 
 
 async def open_invitation(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:
@@ -327,7 +321,10 @@ async def send_invitation(
                 ),
             ]
         terms = [key for key in details.get("terms") or [] if key in glossary.terms]
-        rows = [[(glossary.text(key, language).name[:40], f"g:t:{key}:{language}")] for key in terms[:8]]
+        rows = [
+            [(glossary.text(key, language).name[:40], GlossaryTermButton("t", key, language).pack())]
+            for key in terms[:8]
+        ]
         await reply(update, "\n".join(lines), keyboard(rows) if rows else None)
         if terms:
             words = [bold(_("Woorden die u in het gesprek kunt horen"))]

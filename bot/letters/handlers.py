@@ -15,12 +15,13 @@ from typing import Literal
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.common.fallbacks import not_text
 from bot.common.replies import keyboard, reply
 from bot.glossary.handlers import parent_language
 from bot.letters.screens import Screen, parent_screens, teacher_screens
 from bot.services import services
 
-__all__ = ["LetterSource", "answer_letter"]
+__all__ = ["LetterSource", "answer_caption", "answer_letter"]
 
 #: Longer texts (read from a photo or PDF; typed ones stop at 4096) are read on a worker thread: a
 #: 20,000-character letter takes ~50-100 ms to read, and other users' updates go on meanwhile
@@ -58,6 +59,16 @@ async def answer_letter(update: Update, context: ContextTypes.DEFAULT_TYPE, text
     if not answer.terms:
         await svc.repo.count_question(answer.language, None, None)  # a letter's text is never kept
     await _send(update, parent_screens(answer))
+
+
+async def answer_caption(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A photo or file with a caption (often a message copied from the school app): the caption is a letter."""
+    message = update.effective_message
+    caption = message.caption if message is not None else None
+    if caption and caption.strip():
+        await answer_letter(update, context, caption, source="caption")
+    else:
+        await not_text(update, context)
 
 
 async def _send(update: Update, screens: list[Screen]) -> None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from babel.dates import format_date, format_time
 
+from bot.common.callbacks import GlossaryTermButton
 from bot.common.replies import esc, telegram_length
 from bot.i18n import T_, _, ngettext, using_language
 from bot.i18n.bidi import isolate, isolate_latin_runs
@@ -106,7 +107,7 @@ def _term_block(number: int, term: LetterTerm, language: str) -> _Block:
         title = f"<b>{number}. {esc(_rtl(text.name, language))}</b> — <i>{esc(dutch)}</i>"
         label = text.name
     html = f"{title}\n{esc(_rtl(first_sentence(text.short), language))}"
-    return _Block(html, (f"{number}. {label}"[:60], f"g:t:{term.key}:{language}"))
+    return _Block(html, (f"{number}. {label}"[:60], GlossaryTermButton("t", term.key, language).pack()))
 
 
 def first_sentence(text: str) -> str:

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import forms
 from bot.coach import engine
+from bot.coach.dates import format_when
 from bot.coach.progress_cache import load_progress
-from bot.common.ids import parse_id
+from bot.common.callbacks import CoachCardButton, ReminderButton, ReminderSwitchButton, decode
+from bot.common.fallbacks import stale_button
 from bot.common.replies import answer_query, bold, esc, keyboard, replace_or_reply, reply
 from bot.i18n import T_, TN_, current_language
-from bot.invitations.handlers import format_when
-from bot.reminders.planning import ReminderKind, due_at
+from bot.ptb_types import Handler
+from bot.reminders.planning import AMSTERDAM, ReminderKind, due_at
 from bot.reminders.scheduler import schedule
 from bot.services import services
 
@@ -29,8 +31,8 @@ CHOICES: tuple[tuple[ReminderKind, str], ...] = (
 )
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    return [CallbackQueryHandler(on_button, pattern=r"^m:")]
+def handlers() -> list[Handler]:
+    return [CallbackQueryHandler(on_button, pattern=ReminderButton.pattern())]
 
 
 async def _meeting(
@@ -56,8 +58,6 @@ def _moment(value: str | None) -> datetime | None:
         return None
     if "T" in value:
         return datetime.fromisoformat(value)
-    from bot.reminders.planning import AMSTERDAM
-
     return datetime.fromisoformat(value + "T09:00").replace(tzinfo=AMSTERDAM)
 
 
@@ -79,7 +79,7 @@ async def show_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id:
                     "Vul die in op je kaart (✏️ Aanpassen)."
                 )
             ),
-            keyboard([[(T_("✏️ Aanpassen"), f"c:edit:{prep_id}")]]),
+            keyboard([[(T_("✏️ Aanpassen"), CoachCardButton("edit", prep_id).pack())]]),
         )
         return
     planned = {r.kind for r in await services(context).reminders.for_preparation(user.id, prep_id)}
@@ -94,13 +94,14 @@ async def show_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id:
         if due is None or due <= now:
             continue
         # The button says what it will do (on or off), so pressing it twice cannot flip it back.
-        mark, switch = ("✅", "off") if kind in planned else ("▫️", "on")
+        to: Literal["on", "off"] = "off" if kind in planned else "on"
+        mark = "✅" if kind in planned else "▫️"
         text = T_(label)
         label_text = f"{mark} {text} · {format_when(due, current_language())}"[:64]
-        rows.append([(label_text, f"m:{switch}:{prep_id}:{kind.value}")])
+        rows.append([(label_text, ReminderSwitchButton(to, prep_id, kind).pack())])
     if not rows:
         lines.append(esc(T_("Er valt niets meer te herinneren: die momenten zijn voorbij.")))
-    rows.append([(T_("Klaar ✔️"), f"c:o:{prep_id}")])
+    rows.append([(T_("Klaar ✔️"), CoachCardButton("o", prep_id).pack())])
     await replace_or_reply(update, "\n".join(lines), keyboard(rows))
 
 
@@ -156,34 +157,32 @@ async def _save_reflection(
         return
     await replan(context, user.id, prep_id)  # a new follow-up date moves its reminder
     text = T_("Je terugblik staat op de kaart.")
-    rows = [[(T_("🗂 Kaart openen"), f"c:o:{prep_id}")]]
+    rows = [[(T_("🗂 Kaart openen"), CoachCardButton("o", prep_id).pack())]]
     if values.get("vervolg"):
-        rows.insert(0, [(T_("⏰ Herinnering voor het vervolg"), f"m:menu:{prep_id}")])
+        rows.insert(0, [(T_("⏰ Herinnering voor het vervolg"), ReminderButton("menu", prep_id).pack())])
     await reply(update, esc(text), keyboard(rows))
 
 
-REFLECTION_FORM = forms.register(
-    forms.Form(
-        id="refl",
-        title=TN_("Terugblik"),
-        on_done=_save_reflection,
-        fields=(
-            forms.Field("hoe", "text", TN_("Hoe ging het gesprek?"), max_length=1000),
-            forms.Field(
-                "afspraken",
-                "text",
-                TN_("Wat is er afgesproken? Zet het ook in het leerlingvolgsysteem."),
-                max_length=1000,
-            ),
-            forms.Field(
-                "vervolg",
-                "date",
-                TN_("Wanneer is het vervolg? Bijvoorbeeld: 12-3 of over 6 weken."),
-                optional=True,
-                needs_time=False,
-            ),
+REFLECTION_FORM = forms.Form(
+    id="refl",
+    title=TN_("Terugblik"),
+    on_done=_save_reflection,
+    fields=(
+        forms.Field("hoe", "text", TN_("Hoe ging het gesprek?"), max_length=1000),
+        forms.Field(
+            "afspraken",
+            "text",
+            TN_("Wat is er afgesproken? Zet het ook in het leerlingvolgsysteem."),
+            max_length=1000,
         ),
-    )
+        forms.Field(
+            "vervolg",
+            "date",
+            TN_("Wanneer is het vervolg? Bijvoorbeeld: 12-3 of over 6 weken."),
+            optional=True,
+            needs_time=False,
+        ),
+    ),
 )
 
 
@@ -192,19 +191,17 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     if query is None:
         return
-    parts = (query.data or "").split(":")
-    prep_id = parse_id(parts[2]) if len(parts) > 2 else None
-    kind = ReminderKind(parts[3]) if len(parts) > 3 and parts[3] in {k.value for k in ReminderKind} else None
-    known = parts[1:2] in (["menu"], ["refl"]) or (parts[1:2] in (["on"], ["off"]) and kind is not None)
-    if prep_id is None or not known:
-        await answer_query(query, T_("Deze knop werkt niet meer."))
-        return
-    await answer_query(query)
-    if parts[1] == "menu":
-        await show_menu(update, context, prep_id)
-    elif parts[1] in ("on", "off") and kind is not None:
-        await switch(update, context, prep_id, kind, on=parts[1] == "on")
-    else:
-        user = update.effective_user
-        if user is not None and await services(context).repo.get_preparation(user.id, prep_id) is not None:
-            await forms.begin(update, context, REFLECTION_FORM, prep_id, {})
+    match decode(query.data):
+        case ReminderButton(action="menu", prep=prep_id):
+            await answer_query(query)
+            await show_menu(update, context, prep_id)
+        case ReminderSwitchButton(switch=on_off, prep=prep_id, kind=kind):
+            await answer_query(query)
+            await switch(update, context, prep_id, kind, on=on_off == "on")
+        case ReminderButton(action="refl", prep=prep_id):
+            await answer_query(query)
+            user = update.effective_user
+            if user is not None and await services(context).repo.get_preparation(user.id, prep_id) is not None:
+                await forms.begin(update, context, REFLECTION_FORM, prep_id, {})
+        case _:
+            await stale_button(update, context)

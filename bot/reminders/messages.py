@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from bot.coach import engine
+from bot.coach.dates import format_when
 from bot.coach.progress_cache import load_progress
 from bot.coach.screens import card_html, fit, reflection_html
+from bot.common.callbacks import CoachCardButton, CoachMenuButton, ReminderButton
 from bot.common.replies import MAX_MESSAGE_LENGTH, Markup, esc, keyboard, telegram_length
 from bot.i18n import T_, current_language
-from bot.invitations.handlers import format_when
 from bot.reminders.planning import ReminderKind
 from bot.reminders.store import Reminder
 from bot.services import Services
@@ -20,7 +21,7 @@ def dropped_notice(reminder: Reminder) -> tuple[str, Markup | None]:
         "Een herinnering voor je gesprek van {when} kon niet op tijd komen: de bot was even niet bereikbaar. "
         "Het gesprek is al begonnen of voorbij, dus ik stuur hem niet meer."
     ).format(when=when)
-    return esc(text), keyboard([[(T_("🗂 Mijn voorbereidingen"), "c:list")]])
+    return esc(text), keyboard([[(T_("🗂 Mijn voorbereidingen"), CoachMenuButton("list").pack())]])
 
 
 async def reminder_message(svc: Services, reminder: Reminder, *, late: bool) -> tuple[str, Markup | None]:
@@ -40,7 +41,7 @@ async def reminder_message(svc: Services, reminder: Reminder, *, late: bool) -> 
                 )
             )
         )
-        return "\n".join(lines), keyboard([[(T_("📝 Terugblik invullen"), f"m:refl:{prep_id}")]])
+        return "\n".join(lines), keyboard([[(T_("📝 Terugblik invullen"), ReminderButton("refl", prep_id).pack())]])
     if reminder.kind is ReminderKind.FOLLOW_UP:
         lines.append(
             "🔁 "
@@ -52,7 +53,7 @@ async def reminder_message(svc: Services, reminder: Reminder, *, late: bool) -> 
         )
     else:
         lines.append("⏰ " + esc(T_("Herinnering: je gesprek is {when}. Hier is je kaart.").format(when=when)))
-    buttons = [[(T_("🗂 Kaart openen"), f"c:o:{prep_id}")]]
+    buttons = [[(T_("🗂 Kaart openen"), CoachCardButton("o", prep_id).pack())]]
     if record is not None and record.script_id in svc.scripts:
         progress = load_progress(svc, svc.scripts[record.script_id], record)
         card = engine.card(

@@ -13,11 +13,13 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import ContextTypes
 
 from bot.common.replies import send_html
-from bot.i18n import using_language
+from bot.i18n import translating
 from bot.i18n.locales import SOURCE_LANGUAGE, TEACHER_LANGUAGES
+from bot.ptb_types import BotApp
+from bot.reminders.messages import dropped_notice, reminder_message
 from bot.reminders.store import Reminder
 from bot.services import Services
 
@@ -29,12 +31,12 @@ LATE_AFTER = timedelta(minutes=2)
 RETRY_AFTER = timedelta(seconds=60)
 
 
-def _services(app: Application) -> Services:  # type: ignore[type-arg]
+def _services(app: BotApp) -> Services:
     found: Services = app.bot_data["services"]
     return found
 
 
-def schedule(app: Application, reminder: Reminder) -> None:  # type: ignore[type-arg]
+def schedule(app: BotApp, reminder: Reminder) -> None:
     """Put one stored reminder on the JobQueue (due now if its time has passed)."""
     if app.job_queue is None:
         raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
@@ -59,7 +61,7 @@ def delivery_language(chosen: str | None, planned: str | None) -> str:
     return SOURCE_LANGUAGE
 
 
-async def reschedule_all(app: Application) -> None:  # type: ignore[type-arg]
+async def reschedule_all(app: BotApp) -> None:
     """At start: every reminder not yet delivered goes back on the JobQueue."""
     outstanding = await _services(app).reminders.outstanding()
     for reminder in outstanding:
@@ -74,10 +76,8 @@ async def _fire(context: ContextTypes.DEFAULT_TYPE) -> None:
         await deliver(context.application, reminder_id)
 
 
-async def deliver(app: Application, reminder_id: int) -> None:  # type: ignore[type-arg]
+async def deliver(app: BotApp, reminder_id: int) -> None:
     """Send one reminder: claimed in the database first, marked sent after Telegram accepted it."""
-    from bot.reminders.messages import dropped_notice, reminder_message
-
     svc = _services(app)
     reminder = await svc.reminders.claim(reminder_id)
     if reminder is None:
@@ -86,7 +86,7 @@ async def deliver(app: Application, reminder_id: int) -> None:  # type: ignore[t
     user = await svc.repo.get_user(reminder.user_id)
     language = delivery_language(user.language if user else None, reminder.language)
     try:
-        with using_language(language):
+        with translating(svc.catalogs, language):
             if reminder.kind.before_meeting and now >= reminder.meeting_at:
                 text, markup = dropped_notice(reminder)
                 status = "dropped"

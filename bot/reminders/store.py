@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from bot.reminders.planning import ReminderKind
 from bot.storage.db import Database, transaction
@@ -35,10 +36,11 @@ class Reminder:
 _COLUMNS = "id, user_id, preparation_id, kind, due_at, meeting_at, status, language"
 
 
-def _row(row: tuple[object, ...]) -> Reminder:
+def _row(row: tuple[Any, ...]) -> Reminder:
+    """A row as SQLite and asyncpg return it (values of the columns above, untyped)."""
     id_, user_id, prep_id, kind, due, meeting, status, language = row
     return Reminder(
-        int(id_), int(user_id), int(prep_id), ReminderKind(str(kind)),  # type: ignore[call-overload]
+        int(id_), int(user_id), int(prep_id), ReminderKind(str(kind)),
         datetime.fromisoformat(str(due)), datetime.fromisoformat(str(meeting)), str(status),
         str(language) if language is not None else None,
     )  # fmt: skip

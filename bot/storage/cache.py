@@ -8,11 +8,21 @@ The bound keeps memory flat however many users the bot has seen.
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Generic, TypeVar
+from enum import Enum
+from typing import Final, Generic, Literal, TypeVar
 
 K = TypeVar("K")
 V = TypeVar("V")
-_MISSING = object()
+
+
+class _Missing(Enum):
+    """A type with one value: mypy then narrows ``value is not MISSING`` to the cached type."""
+
+    MISSING = "missing"
+
+
+#: What ``LRU.get`` returns for a key it does not hold (a cached ``None`` is a real answer).
+MISSING: Final = _Missing.MISSING
 
 
 class LRU(Generic[K, V]):
@@ -23,10 +33,10 @@ class LRU(Generic[K, V]):
         #: then a key that is missing is known not to exist, and no database hop is needed.
         self.complete = False
 
-    def get(self, key: K) -> V | object:
-        """The value, or ``LRU.MISSING`` (a cached ``None`` is a real answer: "no such row")."""
-        value = self._items.get(key, _MISSING)
-        if value is not _MISSING:
+    def get(self, key: K) -> V | Literal[_Missing.MISSING]:
+        """The value, or ``MISSING`` (a cached ``None`` is a real answer: "no such row")."""
+        value = self._items.get(key, MISSING)
+        if value is not MISSING:
             self._items.move_to_end(key)
         return value
 
@@ -43,5 +53,3 @@ class LRU(Generic[K, V]):
     def clear(self) -> None:
         self._items.clear()
         self.complete = False
-
-    MISSING = _MISSING

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from bot.storage.base import RepositoryBase
-from bot.storage.cache import LRU
+from bot.storage.cache import MISSING
 from bot.storage.db import transaction
 from bot.storage.records import _claim_update, _ensure_user, _iso
 
@@ -26,8 +26,8 @@ class DraftQueries(RepositoryBase):
     async def get_draft(self, user_id: int) -> tuple[str, str] | None:
         """(kind, JSON data) of the user's open draft, if any."""
         cached = self._drafts.get(user_id)
-        if cached is not LRU.MISSING:
-            return cached  # type: ignore[return-value]
+        if cached is not MISSING:
+            return cached
         if self._drafts.complete:
             return None
 

@@ -11,7 +11,7 @@ import sqlite3
 from typing import Any
 
 from bot.storage.base import RepositoryBase
-from bot.storage.cache import LRU
+from bot.storage.cache import MISSING
 from bot.storage.records import Role, UserRecord, _iso
 
 
@@ -62,8 +62,8 @@ class UserQueries(RepositoryBase):
 
     async def get_user(self, user_id: int) -> UserRecord | None:
         cached = self._users.get(user_id)
-        if cached is not LRU.MISSING:
-            return cached  # type: ignore[return-value]
+        if cached is not MISSING:
+            return cached
         if self._users.complete:  # every user is in the cache: this one is new
             return None
 

@@ -48,3 +48,4 @@ class BackgroundBot:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(10)
         self.loop.close()
+        self.harness.assert_buttons_decode()  # every button the generated updates were shown is one of ours

@@ -20,9 +20,9 @@ def bot_env(db: Path, token: str | None, api_url: str | None) -> dict[str, str]:
     return env
 
 
-async def start_bot(db: Path, token: str | None, api_url: str | None) -> asyncio.subprocess.Process:
+async def start_bot(db: Path, token: str | None, api_url: str | None, *args: str) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run",
+        sys.executable, "-m", "bot", "run", *args,
         env=bot_env(db, token, api_url),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip

@@ -84,7 +84,7 @@ async def test_practise_from_the_menu_and_harmless_old_or_forged_buttons(bot: Bo
     shown = bot.new_replies(42)
     assert "Die knop hoorde bij een eerdere stap" in shown[0].text and "De ouder zocht erkenning" in shown[0].text
     assert "Deze voorbereiding bestaat niet meer." in shown[1].text and len(shown) == 2  # the rest: a toast only
-    assert bot.callback_texts().count("Deze knop werkt niet meer.") == 3
+    assert sum(text.startswith("Deze knop werkt niet meer.") for text in bot.callback_texts()) == 3
     stopped = (await bot.press(42, "Stoppen", reply=typed))[-1]
     assert "Welk gesprek wil je oefenen?" in stopped.text
     gone = (await bot.press(42, "Verder", reply=typed))[-1]

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.coach.dates import format_when
 from bot.fakeapi.models import SentRequest
-from bot.invitations.handlers import format_when
 from bot.reminders.planning import ReminderKind, due_at
 from bot.reminders.scheduler import delivery_language
 from tests.harness import BotHarness, build_harness, finish_preparation, make_settings

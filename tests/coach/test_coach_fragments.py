@@ -12,7 +12,7 @@ from bot.coach.model import MAIN_PATH_LIMIT
 from bot.coach.refusals import Refusal
 from bot.coach.script import ContentError, Script, load_scripts
 from bot.coach.texts import REFUSAL_TEXTS, engine_error_text
-from bot.i18n import Catalogs, install
+from bot.i18n import Catalogs, translating
 
 from .conftest import DIALOGUES, NOW
 
@@ -135,9 +135,9 @@ def test_a_long_main_path_is_reported(tmp_path: Path) -> None:
 def test_every_refusal_has_its_own_sentence_in_dutch_and_english() -> None:
     catalogs = Catalogs(DIALOGUES.parent / "locales")
     catalogs.load()
-    install(catalogs)
-    fallback = engine_error_text("iets_onbekends")
-    dutch = {reason: engine_error_text(reason) for reason in Refusal}
+    with translating(catalogs, "nl"):
+        fallback = engine_error_text("iets_onbekends")
+        dutch = {reason: engine_error_text(reason) for reason in Refusal}
     assert set(REFUSAL_TEXTS) == set(Refusal)
     assert fallback not in dutch.values()
     assert len(set(dutch.values())) == len(Refusal)  # no two reasons share a sentence
@@ -154,8 +154,11 @@ def test_the_formerly_generic_refusals_are_raised_with_their_reason(scripts: dic
         (lambda: engine.finish(script, start), Refusal.NOT_AT_REVIEW),
         (lambda: engine.reopen(script, start), Refusal.NOT_DONE),
     ]
+    catalogs = Catalogs(DIALOGUES.parent / "locales")
+    catalogs.load()
     for attempt, reason in checks:
         with pytest.raises(engine.EngineError) as caught:
             attempt()
-        assert caught.value.reason is reason and engine_error_text(caught.value.reason) != engine_error_text("x")
+        with translating(catalogs, "nl"):  # the sentences are screen texts: they need the catalogs
+            assert caught.value.reason is reason and engine_error_text(caught.value.reason) != engine_error_text("x")
     assert engine.answer(script, start, "morgen 9:00", NOW).step_id == "doel"

@@ -14,6 +14,8 @@ from bot.glossary.terms import load_glossary
 from .conftest import DIALOGUES
 
 REQUIRED = {
+    "pesten",
+    "na_incident",
     "zorgen_delen",
     "opp_bespreken",
     "verwijzing_tlv",
