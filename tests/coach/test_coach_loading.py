@@ -25,6 +25,8 @@ REQUIRED = {
     "weinig_nederlands",
     "slecht_nieuws",
     "zorgen_thuissituatie",
+    "gescheiden_ouders",
+    "ouder_reageert_niet",
 }
 
 GOOD_HEAD = """\
