@@ -24,6 +24,7 @@ from bot.coach.model import (
     CARD_SECTIONS,
     END,
     MAIN_PATH_LIMIT,
+    MAX_MULTI_BUTTONS,
     MESSAGE_LIMIT,
     OFFICIAL_SOURCES,
     OPTION_VALUE,
@@ -86,8 +87,12 @@ class _Problems:
             self._file = None
 
 
-def check_script(script: Script) -> list[ContentProblem]:
-    """Every problem in one script; empty when the script can be used."""
+def check_script(script: Script, *, pool: bool = False) -> list[ContentProblem]:
+    """Every problem in one script; empty when the script can be used.
+
+    ``pool``: the script is a fragment checked on its own, whose multi steps may offer a pool
+    larger than one screen holds; every script that includes it keeps a subset (checked there).
+    """
     problems = _Problems(script)
     stem = script.path.stem
     if not SCRIPT_ID.match(script.id):
@@ -101,6 +106,13 @@ def check_script(script: Script) -> list[ContentProblem]:
     for step in script.steps:
         with problems.within(step):
             _check_step(problems, script, step, ids)
+            own = step.origin is None  # an included step is checked at its include (bot/coach/fragments.py)
+            if own and not pool and isinstance(step, MultiStep) and len(step.options) > MAX_MULTI_BUTTONS:
+                problems.add(
+                    step.line,
+                    f"step {step.id!r}: {len(step.options)} buttons; one screen shows at most {MAX_MULTI_BUTTONS} "
+                    "(keep a subset with 'options:' on the include)",
+                )
     _check_card(problems, script, ids)
     _check_graph(problems, script, ids)
     if not problems.items and script.path.suffix:
@@ -114,7 +126,7 @@ def check_fragment(fragment: Fragment, as_script: Script) -> list[ContentProblem
     A fragment's ``goto`` must stay inside it: after its last step the including script goes
     on, so ``goto: end`` would mean something different in every script.
     """
-    problems = check_script(as_script)
+    problems = check_script(as_script, pool=True)
     for step in fragment.steps:
         for rule in step.next or ():
             if rule.goto == END:

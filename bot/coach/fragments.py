@@ -23,7 +23,17 @@ from bot.coach.located import (
     step_strings,
     validate,
 )
-from bot.coach.model import CardSection, CardTemplate, ChoiceStep, Fragment, Include, MultiStep, Rule, Script
+from bot.coach.model import (
+    MAX_MULTI_BUTTONS,
+    CardSection,
+    CardTemplate,
+    ChoiceStep,
+    Fragment,
+    Include,
+    MultiStep,
+    Rule,
+    Script,
+)
 from bot.content.loading import ContentError, ContentProblem, LocatedList, load_yaml
 
 __all__ = ["FRAGMENTS", "expand_includes", "fragment_strings", "load_fragment_file", "load_fragments"]
@@ -156,6 +166,17 @@ def _check_include(path: Path, part: Include, by_id: Mapping[str, Any], raw_incl
             )
         elif len(set(values)) < 2:
             problems.append(ContentProblem(path, line, f"{name}: options of {step_id!r}: keep at least two buttons"))
+    for step_id, step in by_id.items():
+        shown = len(set(part.options[step_id])) if step_id in part.options else len(getattr(step, "options", ()))
+        if isinstance(step, MultiStep) and shown > MAX_MULTI_BUTTONS:
+            problems.append(
+                ContentProblem(
+                    path,
+                    part.line,
+                    f"{name}: step {step_id!r} would show {shown} buttons; one screen shows at most "
+                    f"{MAX_MULTI_BUTTONS} (keep a subset with 'options: {{{step_id}: [...]}}')",
+                )
+            )
     for step_id in part.hints:
         line = raw_hints.line_of(step_id) if isinstance(raw_hints, RawMapping) else part.line_of("hints")
         if step_id not in by_id:

@@ -282,11 +282,18 @@ class ChoiceStep(_Question):
         return self.options
 
 
+#: Buttons a multi step shows on one screen (with "klaar", the keyboard stays readable on a phone).
+MAX_MULTI_BUTTONS = 24
+#: A fragment's multi step may hold a larger pool; each including script keeps at most
+#: MAX_MULTI_BUTTONS of it (``options:`` on the include), checked on the expanded script.
+MAX_MULTI_POOL = 80
+
+
 class MultiStep(_Question):
     """Several buttons that toggle on and off, then "klaar"."""
 
     kind: Literal["multi"]
-    options: tuple[Option, ...] = Field(min_length=2, max_length=24)
+    options: tuple[Option, ...] = Field(min_length=2, max_length=MAX_MULTI_POOL)
 
     def choices(self) -> tuple[Option, ...]:
         return self.options

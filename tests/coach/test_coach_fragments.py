@@ -8,7 +8,7 @@ import pytest
 
 from bot.coach import engine
 from bot.coach.fragments import load_fragments
-from bot.coach.model import MAIN_PATH_LIMIT
+from bot.coach.model import MAIN_PATH_LIMIT, MAX_MULTI_BUTTONS
 from bot.coach.refusals import Refusal
 from bot.coach.script import ContentError, Script, load_scripts
 from bot.coach.texts import REFUSAL_TEXTS, engine_error_text
@@ -162,3 +162,30 @@ def test_the_formerly_generic_refusals_are_raised_with_their_reason(scripts: dic
         with translating(catalogs, "nl"):  # the sentences are screen texts: they need the catalogs
             assert caught.value.reason is reason and engine_error_text(caught.value.reason) != engine_error_text("x")
     assert engine.answer(script, start, "morgen 9:00", NOW).step_id == "doel"
+
+
+def test_a_fragment_may_offer_a_pool_of_terms_but_a_screen_shows_at_most_24(tmp_path: Path) -> None:
+    """The logistics block offers every glossary term a script might need; each script keeps its own
+    subset. A script that keeps them all would show a keyboard no phone screen holds."""
+    options = "".join(f"      - {{value: term{n}, label: Begrip {n}}}\n" for n in range(MAX_MULTI_BUTTONS + 6))
+    (tmp_path / "fragments").mkdir()
+    (tmp_path / "fragments" / "woorden.yaml").write_text(
+        "id: woorden\ndescription: Veel begrippen.\nsteps:\n"
+        f"  - id: begrippen\n    kind: multi\n    text: Welke woorden?\n    options:\n{options}",
+        encoding="utf-8",
+    )
+    script = "id: {id}\ntitle: Proef {id}\ndescription: Een script.\nsteps:\n  - include: woorden\n{keep}" + (
+        "card:\n  sections:\n    - section: doel\n      answers: [begrippen]\n"
+    )
+    (tmp_path / "deel.yaml").write_text(
+        script.format(id="deel", keep="    options:\n      begrippen: [term1, term2, term3]\n"), encoding="utf-8"
+    )
+    assert len(load_scripts(tmp_path)["deel"].step("begrippen").choices()) == 3  # type: ignore[union-attr]
+    (tmp_path / "alles.yaml").write_text(script.format(id="alles", keep=""), encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_scripts(tmp_path)
+    [problem] = caught.value.problems
+    assert problem.path == tmp_path / "alles.yaml"
+    assert (
+        problem.line == 5 and f"would show {MAX_MULTI_BUTTONS + 6} buttons; one screen shows at most" in problem.message
+    )
