@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from bot.i18n import N_, _
 from bot.web.guard import content_security_policy, style_hash
@@ -66,7 +67,7 @@ class Renderer:
         """Render inside ``translating(catalogs, language)``: the shared labels are translated here."""
         template = self.env.get_template(name)
         return template.render(
-            css=self.css,
+            css=Markup(self.css),  # our own file, hashed as is into the CSP: never escaped
             urls=urls,
             switch=switch,
             private=private,

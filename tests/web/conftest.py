@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,10 @@ import httpx
 import pytest
 
 from bot.app import load_services
+from bot.invitations.store import InvitationStore
 from bot.services import Services
+from bot.storage.db import Database
+from bot.storage.repository import Repository
 from bot.web.app import WebConfig, create_app
 from tests.harness import make_settings
 
@@ -60,9 +63,16 @@ class Web:
         return await self.client.get(path, headers=headers, **kwargs)
 
 
+@pytest.fixture(scope="session")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Services:
+    """Content and catalogs, loaded once (seconds on a busy machine); each test gets its own database."""
+    return load_services(make_settings(tmp_path_factory.mktemp("content")))
+
+
 @pytest.fixture
-async def web(tmp_path: Path) -> AsyncIterator[Web]:
-    svc = load_services(make_settings(tmp_path))
+async def web(tmp_path: Path, loaded: Services) -> AsyncIterator[Web]:
+    db = Database(tmp_path / "samenspraak.sqlite3")
+    svc = replace(loaded, db=db, repo=Repository(db), invitations=InvitationStore(db))
     await svc.db.open()
     app = create_app(svc, WebConfig(bot_username="samenspraak_test_bot"))
     transport = httpx.ASGITransport(app=app, client=("192.0.2.7", 1234))

@@ -6,7 +6,9 @@ The real app on a real SQLite file, through httpx's ASGI transport; the browser 
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import logging
 import re
 from pathlib import Path
@@ -55,6 +57,15 @@ async def test_security_headers_on_invitation_and_glossary_pages(web: Web) -> No
         if private:
             assert headers["x-robots-tag"].startswith("noindex")
             assert headers["cache-control"] == "no-store"
+
+
+async def test_the_inline_stylesheet_is_allowed_by_its_hash_and_nothing_else_runs(web: Web) -> None:
+    page = await web.get("/w/so/")
+    style = re.search(r"<style>(.*?)</style>", page.text, re.DOTALL)
+    assert style is not None
+    digest = base64.b64encode(hashlib.sha256(style.group(1).encode()).digest()).decode()
+    assert f"style-src 'sha256-{digest}';" in page.headers["content-security-policy"]
+    assert "<script" not in page.text and " style=" not in page.text
 
 
 @pytest.mark.parametrize(
