@@ -82,7 +82,7 @@ def create_app(services: Services, config: WebConfig | None = None, *, manage_se
     def base_url(request: Request) -> str:
         if config.public_url:
             return config.public_url.rstrip("/")
-        return str(request.base_url).rstrip("/") + request.scope.get("root_path", "").rstrip("/")
+        return str(request.base_url).rstrip("/")  # Starlette's base_url includes the mount path
 
     def html(body: str, *, status: int = 200, private: bool = False) -> HTMLResponse:
         return HTMLResponse(body, status_code=status, headers=security_headers(renderer.csp, private=private))
@@ -173,7 +173,10 @@ def create_app(services: Services, config: WebConfig | None = None, *, manage_se
         client = request.client.host if request.client else "?"
         if not limiter.allow(client):
             return message(
-                SOURCE_LANGUAGE, views.problem_lines(services.catalogs, texts.TOO_MANY, ["nl", "en"]), status=429, private=True
+                SOURCE_LANGUAGE,
+                views.problem_lines(services.catalogs, texts.TOO_MANY, ["nl", "en"]),
+                status=429,
+                private=True,
             )
         person = is_person(request.headers.get("user-agent", ""), request.method)
         if not person:  # a link preview: a generic page, nothing about the meeting, not counted
@@ -215,7 +218,10 @@ def create_app(services: Services, config: WebConfig | None = None, *, manage_se
         client = request.client.host if request.client else "?"
         if not limiter.allow(client):
             return message(
-                SOURCE_LANGUAGE, views.problem_lines(services.catalogs, texts.TOO_MANY, ["nl", "en"]), status=429, private=True
+                SOURCE_LANGUAGE,
+                views.problem_lines(services.catalogs, texts.TOO_MANY, ["nl", "en"]),
+                status=429,
+                private=True,
             )
         status, found = ("unknown", None)
         if looks_like_token(token):
@@ -247,9 +253,7 @@ def create_app(services: Services, config: WebConfig | None = None, *, manage_se
             lines = [(language, _("Deze link werkt niet (meer). Typ het woord zelf, dan zoek ik het op."))]
             page = views.page(language, "Samenspraak")
             urls = urls_for(request)
-            body = renderer.render(
-                "message.html", urls=urls, page=page, lines=lines, search=search_box(language, urls)
-            )
+            body = renderer.render("message.html", urls=urls, page=page, lines=lines, search=search_box(language, urls))
         return html(body, status=404)
 
     async def missing(request: Request, exc: Exception) -> Response:
@@ -284,9 +288,7 @@ def create_app(services: Services, config: WebConfig | None = None, *, manage_se
         Route("/u/{token}", invitation),
         Route("/u/{token}/agenda.ics", calendar),
     ]
-    return Starlette(
-        routes=routes, lifespan=lifespan, exception_handlers={404: missing, 405: missing, 500: broken}
-    )
+    return Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: missing, 405: missing, 500: broken})
 
 
 HOME_TITLE = N_("📖 Begrippen opzoeken")

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import time
@@ -49,8 +50,6 @@ def content_security_policy(style_hashes: list[str]) -> str:
 
 
 def style_hash(css: str) -> str:
-    import base64
-
     return base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
 
 

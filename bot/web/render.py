@@ -62,7 +62,13 @@ class Renderer:
         self.csp = content_security_policy([style_hash(self.css)])
 
     def render(
-        self, name: str, *, urls: Urls, switch: Callable[[str], str] | None = None, private: bool = False, **context: Any
+        self,
+        name: str,
+        *,
+        urls: Urls,
+        switch: Callable[[str], str] | None = None,
+        private: bool = False,
+        **context: Any,
     ) -> str:
         """Render inside ``translating(catalogs, language)``: the shared labels are translated here."""
         template = self.env.get_template(name)

@@ -15,7 +15,9 @@ import logging
 import sys
 
 import uvicorn
+from starlette.applications import Starlette
 
+from bot.app import ALLOWED_UPDATES, build_application, load_services, start_services, stop_services
 from bot.config import Settings
 from bot.content.loading import ContentError
 from bot.web.app import WebConfig, create_app
@@ -34,8 +36,6 @@ def run_web(settings: Settings, *, host: str, port: int, poll: bool) -> int:
 async def _serve(settings: Settings, host: str, port: int, poll: bool) -> int:
     config = WebConfig(public_url=settings.public_url, bot_username=settings.bot_username)
     if not poll:
-        from bot.app import load_services
-
         app = create_app(load_services(settings), config, manage_services=True)
         await _uvicorn(app, host, port).serve()
         return 0
@@ -43,8 +43,6 @@ async def _serve(settings: Settings, host: str, port: int, poll: bool) -> int:
         print("samenspraak web --poll: no bot token (TELEGRAM_BOT_TOKEN); without --poll the pages run alone.",
               file=sys.stderr)  # fmt: skip
         return 2
-    from bot.app import ALLOWED_UPDATES, build_application, start_services, stop_services
-
     application = build_application(settings)
     await application.initialize()
     try:
@@ -65,7 +63,7 @@ async def _serve(settings: Settings, host: str, port: int, poll: bool) -> int:
     return 0
 
 
-def _uvicorn(app: object, host: str, port: int) -> uvicorn.Server:
+def _uvicorn(app: Starlette, host: str, port: int) -> uvicorn.Server:
     log.info("pages on http://%s:%d/w/", host, port)
     return uvicorn.Server(
         uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None, proxy_headers=False, lifespan="on")

@@ -8,6 +8,7 @@ the index page lists every term (and a browser's "find in page" searches it).
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from bot.config import Settings
@@ -42,7 +43,7 @@ def build_site(settings: Settings, directory: Path) -> int:
                 page = views.page(language, f"{term.name} — {term.dutch}", term.short[:160])
                 body = renderer.render(
                     "term.html", urls=urls, page=page, term=term, telegram=None, telegram_label="",
-                    switch=lambda code, key=key: urls.term(code, key), search=None,
+                    switch=partial(urls.term, key=key), search=None,
                 )  # fmt: skip
                 (folder / f"{key}.html").write_text(body, encoding="utf-8")
                 written += 1

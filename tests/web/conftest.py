@@ -21,7 +21,9 @@ from tests.harness import make_settings
 
 TEACHER = 1
 #: What a phone's browser sends; previews and scripts are told apart by their user agent (bot/web/guard.py).
-BROWSER = "Mozilla/5.0 (Linux; Android 13; SM-A145R) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
+BROWSER = (
+    "Mozilla/5.0 (Linux; Android 13; SM-A145R) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
+)
 
 DETAILS: dict[str, Any] = {
     "script": "verwijzing_tlv",

@@ -52,8 +52,8 @@ class Site:
         self.base, self.db, self.tokens, self.ids = base, db, tokens, ids
 
     async def opened(self, name: str) -> bool:
-        from bot.storage.db import Database
         from bot.invitations.store import InvitationStore
+        from bot.storage.db import Database
 
         db = Database(self.db)
         await db.open()
@@ -84,9 +84,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                 "nl": await make_invitation(svc, "nl"),
                 "zh": await make_invitation(svc, "zh"),
                 "summer": await make_invitation(svc, "fa", meeting_at=next_date(7, 15, 15)),
-                "expired": await make_invitation(
-                    svc, "ar", meeting_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=10)
-                ),
+                "expired": await make_invitation(svc, "ar", meeting_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=10)),
             }
         finally:
             await svc.db.close()

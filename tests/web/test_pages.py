@@ -146,9 +146,7 @@ async def test_letter_box_uses_the_letter_reader_and_keeps_nothing(web: Web, cap
         "Beste ouders, op donderdag 14 januari om 15:15 bespreken we het opp met de ib'er. "
         "Vragen? Mail naar info@school.nl of bel 010-1234567."
     )
-    page = await web.client.post(
-        "/w/ar/brief", data={"letter": letter}, headers={"user-agent": "Mozilla/5.0"}
-    )
+    page = await web.client.post("/w/ar/brief", data={"letter": letter}, headers={"user-agent": "Mozilla/5.0"})
     assert page.status_code == 200
     assert '<html lang="ar" dir="rtl">' in page.text
     assert 'href="/w/ar/opp"' in page.text and 'href="/w/ar/ib"' in page.text
@@ -157,7 +155,9 @@ async def test_letter_box_uses_the_letter_reader_and_keeps_nothing(web: Web, cap
     assert "bespreken" not in caplog.text
 
 
-async def test_no_token_in_any_log_line_and_lookups_are_rate_limited(web: Web, caplog: pytest.LogCaptureFixture) -> None:
+async def test_no_token_in_any_log_line_and_lookups_are_rate_limited(
+    web: Web, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     token, _ = await make_invitation(web.svc, "ro")
     statuses = [(await web.get(f"/u/{token}")).status_code for _ in range(35)]
