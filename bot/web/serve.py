@@ -11,8 +11,11 @@ token may reach a log line (``bot.web.guard.redact`` is used where we log).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
+from collections.abc import Iterator
 
 import uvicorn
 from starlette.applications import Starlette
@@ -63,8 +66,27 @@ async def _serve(settings: Settings, host: str, port: int, poll: bool) -> int:
     return 0
 
 
+class _Server(uvicorn.Server):
+    """uvicorn, with SIGTERM and SIGINT handled here: uvicorn's own handling re-raises the signal after
+    it stops, which would kill the process before the bot has stopped and the database is closed."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self._stop)
+        try:
+            yield
+        finally:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(sig)
+
+    def _stop(self) -> None:
+        self.should_exit = True
+
+
 def _uvicorn(app: Starlette, host: str, port: int) -> uvicorn.Server:
     log.info("pages on http://%s:%d/w/", host, port)
-    return uvicorn.Server(
+    return _Server(
         uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None, proxy_headers=False, lifespan="on")
     )
