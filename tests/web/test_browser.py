@@ -225,12 +225,20 @@ def test_glossary_term_page_on_a_phone(site: Site, browser: Any, language: str, 
     assert size < 30_000
 
 
+def _wait_until(browser: Any, condition: Any, seconds: float = 20) -> None:
+    """Wait for the page a form submission leads to (selenium returns before it has loaded)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, seconds).until(condition)
+
+
 def test_search_box_finds_the_term(site: Site, browser: Any) -> None:
     browser.get(f"{site.base}/w/pl/")
     _assert_phone_layout(_look(browser, "glossary-index-pl"), "pl", "ltr")
     box = browser.find_element("id", "q")
     box.send_keys("co to jest T.L.V")
     box.submit()
+    _wait_until(browser, lambda b: b.current_url == f"{site.base}/w/pl/tlv")  # a busy machine navigates late
     assert browser.current_url == f"{site.base}/w/pl/tlv"
     assert "toelaatbaarheidsverklaring (tlv)" in browser.find_element("tag name", "h1").text
 
@@ -241,6 +249,7 @@ def test_letter_box_lists_the_school_words(site: Site, browser: Any) -> None:
         "Beste ouders,\nWe willen het opp van uw kind bespreken met de ib'er. Bel ons: 010-1234567."
     )
     browser.find_element("css selector", "form[method=post] button").click()
+    _wait_until(browser, lambda b: bool(b.find_elements("css selector", "dl.terms a")))
     page = _look(browser, "letter-fa")
     _assert_phone_layout(page, "fa", "rtl")
     links = [a.get_attribute("href") for a in browser.find_elements("css selector", "dl.terms a")]
