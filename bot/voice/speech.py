@@ -96,8 +96,8 @@ def segments(
 
 def _tidy(text: str) -> str:
     """Brackets become pauses ("toelaatbaarheidsverklaring, tlv"); no doubled commas or spaces."""
-    text = re.sub(r"\s*[()]\s*", ", ", text)
-    text = re.sub(r"(?:,\s*)+([,.!?;:])", r"\1", text)
+    text = re.sub(r"\s*[()（）]\s*", ", ", text)
+    text = re.sub(r"(?:,\s*)+([,.!?;:،，。])", r"\1", text)
     return " ".join(text.split()).strip(" ,")
 
 
