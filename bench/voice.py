@@ -77,11 +77,18 @@ async def synthesis(svc: Services) -> tuple[float, float, float]:
     return wall * 1000 * 100 / chars, cpu * 1000 * 100 / chars, spoken * 100 / chars
 
 
-async def press(app: Any, api: FakeBotApi, user: int, key: str, language: str) -> float:
-    """Ask for a term, press "🔊", and return the milliseconds from the press to the voice sent."""
+async def show_term(app: Any, api: FakeBotApi, user: int, key: str, language: str) -> int:
+    """A parent opens a term (``/start term_<key>``); returns the answer's message id."""
     raw = api.user_sends_text(user, f"/start term_{key}", language_code=language, enqueue=False)
     await app.process_update(Update.de_json(raw, app.bot))
-    message_id = api.sent[-1].message["message_id"] if api.sent[-1].message else 0
+    message = api.sent[-1].message
+    return int(message["message_id"]) if message else 0
+
+
+async def press(app: Any, api: FakeBotApi, user: int, key: str, language: str, message_id: int | None = None) -> float:
+    """Press "🔊" under a term's answer; the milliseconds from the press to the voice sent."""
+    if message_id is None:
+        message_id = await show_term(app, api, user, key, language)
     raw = api.user_presses(user, message_id, f"v:t:{key}:{language}", language_code=language, enqueue=False)
     voices = sum(voice.chat_id == user for voice in api.voices)
     started = time.perf_counter()
@@ -90,7 +97,11 @@ async def press(app: Any, api: FakeBotApi, user: int, key: str, language: str) -
     return (time.perf_counter() - started) * 1000
 
 
-async def others_p99(app: Any, api: FakeBotApi, users: int, seconds: float, work: list[tuple[str, str]] | None) -> tuple[float, int, int]:
+async def others_p99(
+    app: Any, api: FakeBotApi, users: int, seconds: float, work: list[tuple[int, str, str, int]] | None
+) -> tuple[float, int, int]:
+    """p99 (ms) of the others' answers; with ``work`` (user, key, language, message id of the term's
+    answer, shown before the round), the listeners press "🔊" under each in turn meanwhile."""
     stop = time.monotonic() + seconds
     latencies: list[float] = []
     made = 0
@@ -105,16 +116,16 @@ async def others_p99(app: Any, api: FakeBotApi, users: int, seconds: float, work
             latencies.append((time.perf_counter() - started) * 1000)
             await asyncio.sleep(0.01)
 
-    async def listen(user: int) -> None:
+    async def listen(mine: list[tuple[int, str, str, int]]) -> None:
         nonlocal made
-        while time.monotonic() < stop and work:
-            key, language = work.pop()
-            await press(app, api, user, key, language)
+        while time.monotonic() < stop and mine:
+            user, key, language, message_id = mine.pop()
+            await press(app, api, user, key, language, message_id)
             made += 1
 
     tasks = [ask(1_000 + u) for u in range(users)]
     if work is not None:
-        tasks += [listen(9_000 + n) for n in range(LISTENERS)]
+        tasks += [listen([w for w in work if w[0] == 9_000 + n]) for n in range(LISTENERS)]
     await asyncio.gather(*tasks)
     return p99(latencies), len(latencies), made
 
@@ -150,13 +161,21 @@ async def measure(others: int = 8, seconds: float = 8.0, rounds: int = 4) -> dic
         print(f"first voice (press to sent): cold {cold:.0f} ms, cached {warm:.1f} ms "
               f"(file_id re-sent, no upload) = {cold / warm:.0f}x; cache lookup alone {lookup:.2f} ms")  # fmt: skip
 
-        # explanations nobody pressed yet: each press makes a new voice
-        work = [(key, language) for key in svc.glossary.terms if key not in TERMS for language in VOICES]
+        # explanations nobody pressed yet: each press makes a new voice. The listeners' term screens
+        # are shown before each round, so the rounds differ only in the voices being made.
+        fresh = [(key, language) for key in svc.glossary.terms if key not in TERMS for language in VOICES]
         without, with_voices = [], []
         for round_ in range(rounds):  # alternate, so load elsewhere on the machine hits both sides
             order = (False, True) if round_ % 2 else (True, False)
             for busy in order:
-                result, answers, made = await others_p99(app, api, others, seconds, work if busy else None)
+                work = None
+                if busy:
+                    work = []
+                    for n in range(int(seconds * 6)):
+                        key, language = fresh.pop()
+                        user = 9_000 + n % LISTENERS
+                        work.append((user, key, language, await show_term(app, api, user, key, language)))
+                result, answers, made = await others_p99(app, api, others, seconds, work)
                 (with_voices if busy else without).append(result)
                 label = f"while {LISTENERS} parents listen ({made} voices made)" if busy else "without voices"
                 print(f"round {round_ + 1}: others' p99 {result:6.2f} ms {label} ({answers} answers)")

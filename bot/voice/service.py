@@ -26,7 +26,11 @@ from bot.voice.words import DutchWords
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Voice", "VoiceService", "term_speech"]
+__all__ = ["SPEECH_RULES", "Voice", "VoiceService", "term_speech"]
+
+#: Part of every cache key with the text: change it when speech.py, ssml.py or words.py change what
+#: is said for the same text, so no parent hears a voice made by the old rules.
+SPEECH_RULES = "speech-1"
 
 
 @dataclass(frozen=True)
@@ -104,21 +108,33 @@ class VoiceService:
 
     async def voice(self, text: str, language: str, dutch: Iterable[str] = (), *, keep: bool) -> Voice:
         """The voice message for ``text``. ``keep``: content that is the same for everyone (cached,
-        file_id reused); False for a parent's letter or invitation (made, sent, forgotten)."""
+        file_id reused); False for a parent's letter or invitation (made, sent, forgotten).
+
+        The event loop only hashes the text; the cache is read on a thread, and writing the SSML,
+        speaking and keeping the file happen on the voice worker (``Synthesizer.submit``).
+        """
         voice = voice_for(language)
         if self.synth is None or voice is None:
             raise VoiceError("voice not available")
-        ssml = self.ssml(text, language, dutch)
-        key = voice_key(ssml, voice, self.engine) if keep else None
+        dutch = tuple(dutch)
+        key = voice_key("\x00".join((SPEECH_RULES, text, *dutch)), voice, self.engine) if keep else None
         if key is not None:
-            file_id = await asyncio.to_thread(self.cache.file_id, key)
-            cached = await asyncio.to_thread(self.cache.get, key)
+            file_id, cached = await asyncio.to_thread(self._lookup, key)
             if cached is not None:
                 return Voice(key, None if file_id else cached, file_id, _duration(cached))
-        data = await self.synth.render(ssml, voice)
-        if key is not None:
-            await asyncio.to_thread(self.cache.put, key, data)
+        data = await self.synth.submit(self._make, text, language, dutch, voice, key)
         return Voice(key, data, None, _duration(data))
+
+    def _lookup(self, key: str) -> tuple[str | None, bytes | None]:
+        return self.cache.file_id(key), self.cache.get(key)
+
+    def _make(self, text: str, language: str, dutch: tuple[str, ...], voice: str, key: str | None) -> bytes:
+        """On the voice worker: SSML, speech, and (for shared content) the cache."""
+        assert self.synth is not None
+        data = self.synth.make(self.ssml(text, language, dutch), voice)
+        if key is not None:
+            self.cache.put(key, data)
+        return data
 
     def remember_file_id(self, key: str | None, file_id: str | None) -> None:
         if key is not None and file_id:
