@@ -102,7 +102,11 @@ async def press(app: Any, api: FakeBotApi, user: int, key: str, language: str, m
 
 
 async def others_p99(
-    app: Any, api: FakeBotApi, users: int, seconds: float, work: list[tuple[int, str, str, int]] | None,
+    app: Any,
+    api: FakeBotApi,
+    users: int,
+    seconds: float,
+    work: list[tuple[int, str, str, int]] | None,
     every: float = PRESS_EVERY,
 ) -> tuple[float, int, int]:
     """p99 (ms) of the others' answers; with ``work`` (user, key, language, message id of the term's

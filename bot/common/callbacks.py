@@ -386,7 +386,6 @@ BUTTONS: tuple[type[CallbackData], ...] = (
 )  # fmt: skip
 
 
-
 def _routes() -> dict[str, dict[str | None, type[CallbackData]]]:
     """prefix -> (value of the first field -> class): ``c:a:…`` goes straight to CoachStepButton.
 

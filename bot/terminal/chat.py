@@ -23,8 +23,8 @@ from bot.common.replies import drain_answers
 from bot.config import Settings
 from bot.content.loading import ContentError
 from bot.fakeapi.core import FakeBotApi
-from bot.fakeapi.inprocess import InProcessRequest
 from bot.fakeapi.files import FileStore
+from bot.fakeapi.inprocess import InProcessRequest
 from bot.fakeapi.models import SentRequest
 from bot.voice.ogg import read_ogg_opus
 

@@ -16,6 +16,7 @@ recently used files go first (a read touches the file's time). Writes are atomic
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -76,10 +77,8 @@ class VoiceCache:
 
     def remember_file_id(self, key: str, file_id: str) -> None:
         self._file_ids[key] = file_id
-        try:
+        with contextlib.suppress(OSError, UnicodeError):  # no id on disk: the next run uploads once more
             (self.folder / f"{key}.id").write_text(file_id, "ascii")
-        except (OSError, UnicodeError):
-            pass
 
     def forget_file_id(self, key: str) -> None:
         self._file_ids.pop(key, None)

@@ -9,6 +9,7 @@ forgotten -- nothing of the parent's letter is kept to be read aloud later.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import InputFile, Message, MessageEntity, Update
@@ -79,10 +80,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await answer_query(query, _not_available(language))
         return
     await answer_query(query)
-    try:
+    with contextlib.suppress(TelegramError):  # only the "recording…" hint is lost
         await context.bot.send_chat_action(chat.id, ChatAction.RECORD_VOICE)
-    except TelegramError:
-        pass  # only the "recording…" hint is lost
     try:
         voice = await svc.voice.voice(text, language, dutch, keep=keep)
     except VoiceError as exc:
@@ -98,7 +97,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _send(context, svc, chat.id, voice, caption)
 
 
-async def _send(context: ContextTypes.DEFAULT_TYPE, svc: Services, chat_id: int, voice: Voice, caption: str | None) -> None:
+async def _send(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, chat_id: int, voice: Voice, caption: str | None
+) -> None:
     """sendVoice by file_id when Telegram has the file, else upload it; keep the new file_id."""
     if voice.file_id is not None:
         try:

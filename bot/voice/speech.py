@@ -41,7 +41,9 @@ _LATIN_WORD = r"[A-Za-zÀ-ɏ](?:[A-Za-zÀ-ɏ0-9'’.\-/&]*[A-Za-zÀ-ɏ0-9])?"
 _LATIN_RUN = re.compile(rf"\(?{_LATIN_WORD}(?:[ ]+(?:&[ ]+)?{_LATIN_WORD})*\)?")
 _LINK = re.compile(r"https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 #: A Dutch phone number as letters write it: 0800-5010, 024 - 355 12 34, +31 6 12345678.
-_PHONE = re.compile(r"(?<![\w+])(?:\+\d{2}[ ]?(?:\(0\))?[ ]?|0)\d{1,3}(?:[ ]?[-–][ ]?|[ ])?\d{2,8}(?:[ ]\d{2,4}){0,3}(?!\w)")
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+\d{2}[ ]?(?:\(0\))?[ ]?|0)\d{1,3}(?:[ ]?[-–][ ]?|[ ])?\d{2,8}(?:[ ]\d{2,4}){0,3}(?!\w)"
+)
 _SENTENCE_END = ".!?:;,。！？؟،।"
 
 

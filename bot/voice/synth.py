@@ -10,7 +10,8 @@ compiled wheel per platform for no gain: the work is in the programs, not the ca
 How: each voice runs on a worker thread (``workers``, default 1 -- the machine has
 2 cores and one stays for everyone else), which starts espeak-ng with the SSML on its
 stdin, piped straight into opusenc; nothing touches the disk, and the WAV never passes
-through Python. Both run at ``nice 19``, in a session of their own, with a timeout. Threads, not asyncio's own subprocesses:
+through Python. Both run at ``nice 19``, in a session of their own, with a timeout.
+Threads, not asyncio's own subprocesses:
 on Python 3.11 those waited on the event loop for a watcher thread to start
 (2.6-13 ms a call measured for the photo reader, bot/letters/reading.py), which every
 other user's answer would wait too. At most ``max_waiting`` voices wait for a worker;
@@ -24,8 +25,8 @@ import logging
 import shutil
 import subprocess
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)

@@ -58,14 +58,14 @@ async def test_an_upload_then_its_file_id(both: tuple[FakeBotApi, Bot], ogg: byt
 async def test_refuses_what_is_not_a_voice_note(both: tuple[FakeBotApi, Bot], ogg: bytes) -> None:
     api, bot = both
     wav = subprocess.run(["espeak-ng", "-v", "nl", "--stdout", "test"], capture_output=True).stdout
-    with pytest.raises(BadRequest, match="(?i)ogg"):
+    with pytest.raises(BadRequest, match=r"(?i)ogg"):
         await bot.send_voice(CHAT, InputFile(wav, filename="v.wav"))
-    with pytest.raises(BadRequest, match="(?i)ogg"):
+    with pytest.raises(BadRequest, match=r"(?i)ogg"):
         await bot.send_voice(CHAT, InputFile(ogg[: len(ogg) // 2], filename="cut.ogg"))
-    with pytest.raises(BadRequest, match="(?i)wrong file identifier"):
+    with pytest.raises(BadRequest, match=r"(?i)wrong file identifier"):
         await bot.send_voice(CHAT, "AwACAgQAAxkBAAI-never-issued")
     document = await bot.send_document(CHAT, InputFile(b"%PDF-1.4", filename="a.pdf"))
-    with pytest.raises(BadRequest, match="(?i)document as voice"):
+    with pytest.raises(BadRequest, match=r"(?i)document as voice"):
         await bot.send_voice(CHAT, document.document.file_id)  # type: ignore[union-attr]
     with pytest.raises(BadRequest, match="too long"):
         await bot.send_voice(CHAT, InputFile(ogg, filename="v.ogg"), caption="x" * 1025)

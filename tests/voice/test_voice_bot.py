@@ -107,10 +107,16 @@ async def test_somali_and_tigrinya_have_no_button_and_help_says_so(bot: BotHarne
     letter = await bot.send(PARENT, LETTER.read_text(encoding="utf-8"), lang=language)
     assert all(listen_button(r.buttons) is None for r in letter)
     help_text = (await bot.send(PARENT, "/help", lang=language))[-1].text
-    not_yet = {"so": "Akhrinta codka weli lagama heli karo luqaddaada.", "ti": "ብድምጺ ምንባብ ብቋንቋኹም ገና ኣይተዳለወን።"}
+    not_yet = {
+        "so": "Akhrinta codka weli lagama heli karo luqaddaada.",
+        "ti": "ብድምጺ ምንባብ ብቋንቋኹም ገና ኣይተዳለወን።",
+    }
     assert not_yet[language] in help_text
     # a forged or old button for Somali gets a word, never a voice in another language's voice
-    await bot.feed(bot.api.user_presses(PARENT, answer.message_id, f"v:t:tlv:{language}", language_code=language, enqueue=False))
+    forged = bot.api.user_presses(
+        PARENT, answer.message_id, f"v:t:tlv:{language}", language_code=language, enqueue=False
+    )
+    await bot.feed(forged)
     assert bot.api.voices == [] and bot.callback_texts()[-1] == not_yet[language]
 
 
