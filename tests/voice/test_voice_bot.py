@@ -7,7 +7,11 @@ the same explanation must re-use Telegram's file_id instead of uploading again.
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -179,3 +183,19 @@ async def test_without_espeak_there_is_no_button_and_everything_else_works(no_vo
     old = bot.api.user_presses(PARENT, answer.message_id, "v:t:tlv:ar", language_code="ar", enqueue=False)
     await bot.feed(old)  # a button from before espeak-ng was removed: a word, no voice
     assert bot.api.voices == [] and bot.rejected() == []
+
+
+def test_terminal_chat_saves_the_voice_and_prints_its_path_and_duration(tmp_path: Path) -> None:
+    """The issue's check: ``samenspraak chat --lang ar``, "wat is een tlv", press the button."""
+    env = {**os.environ, "SAMENSPRAAK_VOICE_CACHE": str(tmp_path / "cache"), "TMPDIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--json", "--lang", "ar", "--db", str(tmp_path / "db.sqlite3")],
+        input="/start\n2\nwat is een tlv\n1\n", capture_output=True, text=True, cwd=REPO_ROOT, env=env, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert records[-2]["buttons"][0] == ["🔊 استمعوا"]
+    voice = records[-1]
+    info = read_ogg_opus(Path(voice["voice"]).read_bytes())
+    assert info is not None and abs(info.duration - voice["duration"]) < 0.1 and voice["duration"] > 8
+    assert "🤖" in voice["text"]
