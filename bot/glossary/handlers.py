@@ -152,9 +152,11 @@ async def _show_term(update: Update, context: ContextTypes.DEFAULT_TYPE, button:
 
 
 def term_rows(svc: Services, term: TermText, related: list[tuple[str, str]], shown: str = "short") -> Rows:
-    """A term screen's buttons: "🔊 Listen" first (where the language can be heard), then the rest."""
+    """A term screen's buttons: "more" / "what can I do", then "🔊 Listen" (where the language can be
+    heard) on a row of its own, then the related terms."""
     view = {"short": "t", "detail": "d", "actions": "a"}[shown]
-    return listen_row(svc, view, term.key, term.language) + render.term_buttons(term, related, shown=shown)
+    rows = render.term_buttons(term, related, shown=shown)
+    return rows[:1] + listen_row(svc, view, term.key, term.language) + rows[1:]
 
 
 async def _ask_for_a_term(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

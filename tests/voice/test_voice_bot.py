@@ -53,7 +53,7 @@ async def test_arabic_parent_hears_the_tlv_explanation_and_the_second_press_reus
     answer = (await bot.send(PARENT, "wat is een tlv", lang="ar"))[-1]
     data = listen_button(answer.buttons)
     assert data == "v:t:tlv:ar"
-    assert answer.buttons[0][0][0] == "🔊 استمعوا"  # the label in Arabic, first row
+    assert answer.buttons[1] == [("🔊 استمعوا", data)]  # in Arabic, on its own row under "more"
 
     await bot.press(PARENT, data, lang="ar", reply=answer)
     first = bot.api.voices[-1]
@@ -190,11 +190,11 @@ def test_terminal_chat_saves_the_voice_and_prints_its_path_and_duration(tmp_path
     env = {**os.environ, "SAMENSPRAAK_VOICE_CACHE": str(tmp_path / "cache"), "TMPDIR": str(tmp_path)}
     done = subprocess.run(
         [sys.executable, "-m", "bot", "chat", "--json", "--lang", "ar", "--db", str(tmp_path / "db.sqlite3")],
-        input="/start\n2\nwat is een tlv\n1\n", capture_output=True, text=True, cwd=REPO_ROOT, env=env, timeout=120,
+        input="/start\n2\nwat is een tlv\n3\n", capture_output=True, text=True, cwd=REPO_ROOT, env=env, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     records = [json.loads(line) for line in done.stdout.splitlines()]
-    assert records[-2]["buttons"][0] == ["🔊 استمعوا"]
+    assert records[-2]["buttons"][1] == ["🔊 استمعوا"]
     voice = records[-1]
     info = read_ogg_opus(Path(voice["voice"]).read_bytes())
     assert info is not None and abs(info.duration - voice["duration"]) < 0.1 and voice["duration"] > 8
