@@ -57,6 +57,8 @@ from bot.services import Services
 from bot.storage.db import Database, tune_gil_for_database_thread
 from bot.storage.repository import Repository
 from bot.text_router import route_text
+from bot.voice import handlers as voice
+from bot.voice.service import VoiceService
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,7 @@ def load_services(settings: Settings) -> Services:
     db = Database(settings.db_path)
     scripts = load_scripts(settings.dialogues_dir)
     glossary = Glossary.load(settings.glossary_dir, catalogs)
+    letters = LetterReader(glossary)
     return Services(
         settings=settings,
         db=db,
@@ -102,10 +105,18 @@ def load_services(settings: Settings) -> Services:
         scripts=scripts,
         scenes=load_scenes(settings.dialogues_dir / SCENES, scripts),
         glossary=glossary,
-        letters=LetterReader(glossary),
+        letters=letters,
         invitations=InvitationStore(db),
         reminders=ReminderStore(db),
         photo_reader=PhotoReader(settings.tessdata),
+        voice=VoiceService(
+            glossary,
+            letters.scanner,
+            enabled=settings.voice,
+            programs=settings.voice_programs,
+            cache_dir=settings.voice_cache_dir,
+            cache_bytes=settings.voice_cache_bytes,
+        ),
         forms={form.id: form for form in FORMS},
     )
 
@@ -175,6 +186,8 @@ def register_handlers(app: BotApp, settings: Settings) -> None:
     features = coach.handlers() + practice.handlers() + invitations.handlers() + reminders.handlers()
     for handler in features + forms.handlers() + glossary.handlers():
         app.add_handler(handler)
+    for handler in voice.handlers():  # the "🔊" button under explanations, letters and invitations
+        app.add_handler(handler)
     for handler in photos.handlers():  # photos and PDFs of letters (stickers, voice ... go to the fallback)
         app.add_handler(handler)
 
@@ -197,6 +210,7 @@ async def start_services(app: BotApp) -> None:
     svc: Services = app.bot_data["services"]
     tune_gil_for_database_thread()
     await svc.db.open()
+    await svc.voice.start()
     await purge(svc)  # ends by loading the caches (Repository.warm_up)
     await register_commands(app)
     await reschedule_all(app)
@@ -215,6 +229,7 @@ async def stop_services(app: BotApp) -> None:
     gc.unfreeze()  # what start_services froze may be collected again (tests start many bots in one process)
     await svc.repo.flush_counts()
     await svc.db.close()
+    svc.voice.close()
 
 
 async def register_commands(app: BotApp) -> None:

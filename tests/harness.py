@@ -33,6 +33,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "content_root": REPO_ROOT,
         "token": None,
         "flood_limit": 10_000,
+        "voice_cache_dir": tmp_path / "voice-cache",
     }
     values.update(overrides)
     return Settings(**values)

@@ -107,6 +107,7 @@ async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await svc.repo.erase_user(user.id)
     svc.progress_cache.clear()  # parsed preparations held in memory go too,
     svc.glossary.forget_questions()  # and the recent questions (their texts),
+    svc.voice.forget_user(user.id)  # and that we told them the voice is a computer's,
     format_moment.cache_clear()  # and formatted meeting dates
     if update.callback_query:
         await answer_query(update.callback_query)

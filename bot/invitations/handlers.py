@@ -38,6 +38,7 @@ from bot.invitations.store import Invitation
 from bot.invitations.tokens import deep_link, looks_like_token
 from bot.ptb_types import Handler
 from bot.services import services
+from bot.voice.handlers import message_listen_row
 
 log = logging.getLogger(__name__)
 
@@ -332,10 +333,12 @@ async def send_invitation(
             [(glossary.text(key, language).name[:40], GlossaryTermButton("t", key, language).pack())]
             for key in terms[:8]
         ]
+        listen = message_listen_row(services(context), language)
+        rows = listen + rows
         await reply(update, "\n".join(lines), keyboard(rows) if rows else None)
         if terms:
             words = [bold(_("Woorden die u in het gesprek kunt horen"))]
             for key in terms[:8]:
                 term = glossary.text(key, language)
                 words.append(f"• <b>{esc(isolate(term.dutch, language))}</b>: {esc(rtl(term.short))}")
-            await reply(update, fit("\n".join(words)))
+            await reply(update, fit("\n".join(words)), keyboard(listen) if listen else None)
