@@ -62,3 +62,35 @@ def test_a_changed_glossary_field_starts_from_its_own_old_translation_and_a_new_
     assert edited.fuzzy and edited.string.startswith("Zusätzliche") and edited.previous_id == [OLD_SUPPORT]
     new = old.get(NEW_TERM, context="ambulante_begeleiding|short")
     assert not new.string and not new.fuzzy
+
+
+def test_one_languages_guess_never_lands_in_another_language(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Babel's update shares the template's Message objects between catalogs; the update must not."""
+    from babel.messages.pofile import read_po, write_po
+
+    from bot.i18n.workflow import DOMAINS, update_catalogs
+
+    locales = tmp_path / "locales"
+    template = Catalog()
+    template.add(OLD_SUPPORT, context="extra_ondersteuning|short")
+    locales.mkdir()
+    with (locales / "glossary.pot").open("wb") as out:
+        write_po(out, template)
+    languages = [language for language in DOMAINS["glossary"] if language != "nl"][:3]
+    for language in languages:
+        catalog = Catalog(locale=language)
+        catalog.add(OLD_SUPPORT, f"old {language}", context="extra_ondersteuning|short")
+        (locales / language / "LC_MESSAGES").mkdir(parents=True)
+        with (locales / language / "LC_MESSAGES" / "glossary.po").open("wb") as out:
+            write_po(out, catalog)
+    template = Catalog()
+    template.add(EDITED_SUPPORT, context="extra_ondersteuning|short")
+    with (locales / "glossary.pot").open("wb") as out:
+        write_po(out, template)
+
+    update_catalogs(tmp_path, ("glossary",))
+
+    for language in languages:
+        with (locales / language / "LC_MESSAGES" / "glossary.po").open("rb") as handle:
+            message = read_po(handle).get(EDITED_SUPPORT, context="extra_ondersteuning|short")
+        assert message.string == f"old {language}" and message.fuzzy

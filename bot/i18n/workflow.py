@@ -81,11 +81,14 @@ def update_catalogs(root: Path, domains: tuple[str, ...] = tuple(DOMAINS)) -> li
     updated = []
     for domain in domains:
         languages = DOMAINS[domain]
-        with (root / "locales" / f"{domain}.pot").open("rb") as handle:
-            template = read_po(handle)
         for language in languages:
             if language == SOURCE_LANGUAGE:
                 continue
+            # A fresh template per language: Catalog.update puts the template's own Message objects
+            # into the catalog for new messages, so a guess written into one language's catalog
+            # would otherwise show up in the next language (English text in the Somali catalog).
+            with (root / "locales" / f"{domain}.pot").open("rb") as handle:
+                template = read_po(handle)
             po = root / "locales" / language / "LC_MESSAGES" / f"{domain}.po"
             if po.exists():
                 with po.open("rb") as handle:
