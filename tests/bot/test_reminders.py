@@ -69,7 +69,7 @@ async def test_a_reminder_due_while_the_bot_was_down_comes_late_and_says_so(tmp_
     again = build_harness(make_settings(tmp_path))
     await again.start()
     try:
-        await again.api.wait_for(lambda s: s.chat_id == TEACHER and "later dan gepland" in (s.text or ""), timeout=5)
+        await again.api.wait_for(lambda s: s.chat_id == TEACHER and "later dan gepland" in (s.text or ""), timeout=15)
         assert len(_reminder_texts(again)) == 1
     finally:
         await again.stop()
@@ -87,7 +87,7 @@ async def test_a_reminder_for_a_meeting_that_is_over_is_dropped_with_a_note(tmp_
     again = build_harness(make_settings(tmp_path))
     await again.start()
     try:
-        note = await again.api.wait_for(lambda s: s.chat_id == TEACHER and "niet op tijd" in (s.text or ""), timeout=5)
+        note = await again.api.wait_for(lambda s: s.chat_id == TEACHER and "niet op tijd" in (s.text or ""), timeout=15)
         assert "voorbij" in (note.text or "") and "niet meer" in (note.text or "")
         assert not any("Hier is je kaart" in t for t in _reminder_texts(again))
         await asyncio.sleep(0.3)  # the outcome is stored right after the send
