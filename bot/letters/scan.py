@@ -26,7 +26,8 @@ none, so the scan is exact and strict, and loosens only where a letter needs it:
 - **Look-alikes** (``data/letter_forms.yaml``): "so", "or" count only next to one of
   the term's ``context_words``; where two terms share a form, the one whose cue
   stands nearby wins, and with no cue (or both) nothing is said. "mr." before a
-  name is a title. "EED" only in capitals, "groep" only with a number.
+  name is a title. "EED" only in capitals, "groep" only with a number. Two capitals
+  after four digits are a postcode ("3812 AB"), never a term.
 - **Typos and OCR slips.** A long word (9+ letters) that no form matched is
   compared with the long forms by ``rapidfuzz`` ("samenwerkingsverhand"); "|B-er"
   (OCR's bar for a capital I) is read as "IB-er". E-mail addresses and links are
@@ -314,6 +315,8 @@ class LetterScanner:
         """The term this match names, or None when its look-alike rule or its ambiguity says no."""
         form = candidate.form
         token = tokens[candidate.first]
+        if _postcode_letters(tokens, candidate.first):
+            return None
         if form.rule == "title" and _is_title(tokens, candidate.first, self._rules.titles):
             return None
         if form.rule == "capitals" and not _abbreviated(token.raw):
@@ -423,6 +426,15 @@ def _is_title(tokens: list[_Token], index: int, titles: frozenset[str]) -> bool:
     if following is None:
         return False
     return following.raw[:1].isupper() or following.folded in titles or len(following.folded) == 1
+
+
+def _postcode_letters(tokens: list[_Token], index: int) -> bool:
+    """ "3812 AB Amersfoort": two capitals right after four digits are a postcode, never "AB" or "OT"."""
+    token = tokens[index]
+    if len(token.raw) != 2 or not token.raw.isupper() or index == 0:
+        return False
+    before = tokens[index - 1].raw
+    return len(before) == 4 and before.isdigit()
 
 
 def _number_follows(tokens: list[_Token], index: int) -> bool:

@@ -82,6 +82,11 @@ def test_positions_point_at_the_word_in_the_letter() -> None:
         ("Zij gaat naar het voortgezet speciaal onderwijs.", "vso"),
         ("De ouder- en jeugdsteunpunten helpen.", "ouder_jeugdsteunpunt"),
         ("Bel Ouders & Onderwijs.", "ouders_onderwijs"),
+        ("Wij bespreken uw zoon in het OT van 3 maart.", "ondersteuningsteam"),
+        ("De AB'er komt op school.", "ambulante_begeleiding"),
+        ("Uw dochter krijgt twee keer per week RT.", "rt"),
+        ("Er is een plek op een zml-school.", "zml"),
+        ("Wij sturen het onderwijskundig rapport naar de nieuwe school.", "onderwijskundig_rapport"),
     ],
 )
 def test_a_term_is_found_in_the_forms_letters_use(text: str, key: str) -> None:
@@ -106,6 +111,10 @@ def test_a_term_is_found_in_the_forms_letters_use(text: str, key: str) -> None:
         "Hij luistert met beide oren.",
         "Mail naar mr@school.nl of kijk op www.school.nl/so",
         "De Bol is rond.",
+        "Kastanjelaan 12, 3812 AB Amersfoort",  # a postcode, not ambulante begeleiding
+        "Postbus 45, 1234 OT Utrecht",
+        "Ab en Rt zijn in de klas.",
+        "Een zieke leerling blijft thuis.",
     ],
 )
 def test_a_look_alike_gives_no_term(text: str) -> None:
@@ -148,7 +157,7 @@ def test_an_ambiguous_abbreviation_takes_the_meaning_its_neighbours_show() -> No
     for key, count in letter.expected["fixture_terms"].items():
         assert key in found and "so" not in found
         assert found.count(key) >= count
-    assert _keys(scanner, "Na de tlv gaat hij naar het SO, cluster 4.") == ["tlv", "so"]
+    assert _keys(scanner, "Na de tlv gaat hij naar het SO, cluster 4.") == ["tlv", "so", "cluster"]
 
 
 def test_an_ambiguous_abbreviation_with_no_cue_or_both_cues_gives_no_term() -> None:
