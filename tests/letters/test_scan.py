@@ -82,6 +82,8 @@ def test_positions_point_at_the_word_in_the_letter() -> None:
         ("Zij gaat naar het voortgezet speciaal onderwijs.", "vso"),
         ("De ouder- en jeugdsteunpunten helpen.", "ouder_jeugdsteunpunt"),
         ("Bel Ouders & Onderwijs.", "ouders_onderwijs"),
+        ("De school kan advies vragen aan Veilig Thuis.", "veilig_thuis"),
+        ("Bel VEILIG THUIS: 0800-2000.", "veilig_thuis"),
     ],
 )
 def test_a_term_is_found_in_the_forms_letters_use(text: str, key: str) -> None:
@@ -106,6 +108,10 @@ def test_a_term_is_found_in_the_forms_letters_use(text: str, key: str) -> None:
         "Hij luistert met beide oren.",
         "Mail naar mr@school.nl of kijk op www.school.nl/so",
         "De Bol is rond.",
+        "Zorg dat uw kind veilig thuis komt, ook na een melding van gladheid.",
+        "Veilig thuis komen is belangrijk bij huiselijk geweld en kindermishandeling.",
+        "Een vrijstelling voor gym? Lever de brief in.",
+        "De uitnodiging is vorige week uitgestuurd.",
     ],
 )
 def test_a_look_alike_gives_no_term(text: str) -> None:
