@@ -26,7 +26,8 @@ none, so the scan is exact and strict, and loosens only where a letter needs it:
 - **Look-alikes** (``data/letter_forms.yaml``): "so", "or" count only next to one of
   the term's ``context_words``; where two terms share a form, the one whose cue
   stands nearby wins, and with no cue (or both) nothing is said. "mr." before a
-  name is a title. "EED" only in capitals, "groep" only with a number. Two capitals
+  name is a title. "EED" only in capitals, "groep" only with a number, "Veilig Thuis"
+  only as a name (every word capitalised), never "kom veilig thuis". Two capitals
   after four digits are a postcode ("3812 AB"), never a term.
 - **Typos and OCR slips.** A long word (9+ letters) that no form matched is
   compared with the long forms by ``rapidfuzz`` ("samenwerkingsverhand"); "|B-er"
@@ -54,8 +55,8 @@ __all__ = ["RULES_FILE", "Found", "LetterScanner", "ScanRules"]
 
 RULES_FILE = Path(__file__).with_name("data") / "letter_forms.yaml"
 
-Rule = Literal["cue", "capitals", "title", "number", "word"]
-_RULES: tuple[Rule, ...] = ("cue", "capitals", "title", "number", "word")
+Rule = Literal["cue", "capitals", "title", "number", "word", "name"]
+_RULES: tuple[Rule, ...] = ("cue", "capitals", "title", "number", "word", "name")
 
 #: A form at least this long may be the first part of a compound or take any ending.
 MIN_MODIFIER = 6
@@ -323,6 +324,8 @@ class LetterScanner:
             return None
         if form.rule == "number" and not _number_follows(tokens, candidate.last):
             return None
+        if form.rule == "name" and not _capitalised(tokens[candidate.first : candidate.last + 1]):
+            return None
         if form.rule != "cue" and len(form.keys) == 1:
             return form.keys[0]
         nearby = window.around(candidate.first, candidate.last)
@@ -410,6 +413,11 @@ def _words(tokens: list[_Token]) -> Iterable[tuple[int, int]]:
         if index == len(tokens) or not tokens[index].soft:
             yield first, index - 1
             first = index
+
+
+def _capitalised(tokens: list[_Token]) -> bool:
+    """Written as a name: every word starts with a capital ("Veilig Thuis", "VEILIG THUIS")."""
+    return all(token.raw[:1].isupper() for token in tokens if token.raw[:1].isalpha())
 
 
 def _abbreviated(raw: str) -> bool:

@@ -87,6 +87,8 @@ def test_positions_point_at_the_word_in_the_letter() -> None:
         ("Uw dochter krijgt twee keer per week RT.", "rt"),
         ("Er is een plek op een zml-school.", "zml"),
         ("Wij sturen het onderwijskundig rapport naar de nieuwe school.", "onderwijskundig_rapport"),
+        ("De school kan advies vragen aan Veilig Thuis.", "veilig_thuis"),
+        ("Bel VEILIG THUIS: 0800-2000.", "veilig_thuis"),
     ],
 )
 def test_a_term_is_found_in_the_forms_letters_use(text: str, key: str) -> None:
@@ -115,6 +117,10 @@ def test_a_term_is_found_in_the_forms_letters_use(text: str, key: str) -> None:
         "Postbus 45, 1234 OT Utrecht",
         "Ab en Rt zijn in de klas.",
         "Een zieke leerling blijft thuis.",
+        "Zorg dat uw kind veilig thuis komt, ook na een melding van gladheid.",
+        "Veilig thuis komen is belangrijk bij huiselijk geweld en kindermishandeling.",
+        "Een vrijstelling voor gym? Lever de brief in.",
+        "De uitnodiging is vorige week uitgestuurd.",
     ],
 )
 def test_a_look_alike_gives_no_term(text: str) -> None:
