@@ -82,6 +82,10 @@ def test_positions_point_at_the_word_in_the_letter() -> None:
         ("Zij gaat naar het voortgezet speciaal onderwijs.", "vso"),
         ("De ouder- en jeugdsteunpunten helpen.", "ouder_jeugdsteunpunt"),
         ("Bel Ouders & Onderwijs.", "ouders_onderwijs"),
+        ("De Cito-toetsen zijn volgende week.", "citotoets"),
+        ("Het overblijven kost twee euro per keer.", "tso"),
+        ("Vrijdag is een margemiddag.", "margedag"),
+        ("Wij gaan op kamp en slapen twee nachten in een tent.", "schoolkamp"),  # a cue stands nearby
     ],
 )
 def test_a_term_is_found_in_the_forms_letters_use(text: str, key: str) -> None:
@@ -106,6 +110,10 @@ def test_a_term_is_found_in_the_forms_letters_use(text: str, key: str) -> None:
         "Hij luistert met beide oren.",
         "Mail naar mr@school.nl of kijk op www.school.nl/so",
         "De Bol is rond.",
+        "Neem je schoolboeken mee naar huis.",  # not the law on free books, nor a typo of "schoolboekje"
+        "De inloop is op dinsdag in het buurthuis.",
+        "In het nieuws zagen wij beelden van een kamp.",  # no school cue nearby
+        "U krijgt een tegemoetkoming in de reiskosten.",
     ],
 )
 def test_a_look_alike_gives_no_term(text: str) -> None:
