@@ -89,6 +89,10 @@ def test_positions_point_at_the_word_in_the_letter() -> None:
         ("Wij sturen het onderwijskundig rapport naar de nieuwe school.", "onderwijskundig_rapport"),
         ("De school kan advies vragen aan Veilig Thuis.", "veilig_thuis"),
         ("Bel VEILIG THUIS: 0800-2000.", "veilig_thuis"),
+        ("De Cito-toetsen zijn volgende week.", "citotoets"),
+        ("Het overblijven kost twee euro per keer.", "tso"),
+        ("Vrijdag is een margemiddag.", "margedag"),
+        ("Wij gaan op kamp en slapen twee nachten in een tent.", "schoolkamp"),  # a cue stands nearby
     ],
 )
 def test_a_term_is_found_in_the_forms_letters_use(text: str, key: str) -> None:
@@ -121,6 +125,10 @@ def test_a_term_is_found_in_the_forms_letters_use(text: str, key: str) -> None:
         "Veilig thuis komen is belangrijk bij huiselijk geweld en kindermishandeling.",
         "Een vrijstelling voor gym? Lever de brief in.",
         "De uitnodiging is vorige week uitgestuurd.",
+        "Neem je schoolboeken mee naar huis.",  # not the law on free books, nor a typo of "schoolboekje"
+        "De inloop is op dinsdag in het buurthuis.",
+        "In het nieuws zagen wij beelden van een kamp.",  # no school cue nearby
+        "U krijgt een tegemoetkoming in de reiskosten.",
     ],
 )
 def test_a_look_alike_gives_no_term(text: str) -> None:
