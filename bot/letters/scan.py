@@ -277,10 +277,8 @@ class LetterScanner:
             begin = tokens[first].at
             finish = tokens[last].at + len(tokens[last].folded)
             word = "".join(token.folded for token in tokens[first : last + 1])
-            if len(word) < MIN_FUZZY_WORD or not word.isalpha():
-                continue
-            if word in self._rules.not_in_letters:
-                continue  # a known everyday word is no typo of a term ("schoolboeken" is not "schoolboekje")
+            if len(word) < MIN_FUZZY_WORD or not word.isalpha() or word in self._rules.not_in_letters:
+                continue  # a word kept out of letters on purpose is no typo of a form ("onvoldoende")
             form = self._typo(word)
             if form is not None:
                 found.append(_Candidate(begin, finish, form, first, last))
