@@ -56,6 +56,11 @@ class Settings:
     #: Tesseract's language data (a folder with nld.traineddata); None: the usual places. A folder
     #: without it switches photo reading off (the bot then says so kindly).
     tessdata: Path | None = field(default_factory=lambda: _optional_path("SAMENSPRAAK_TESSDATA"))
+    #: The address parents reach the web pages at (``samenspraak web``), e.g. https://school.example/samenspraak.
+    #: When set, the teacher's invitation text carries the page's link (works without Telegram).
+    public_url: str | None = field(default_factory=lambda: os.environ.get("SAMENSPRAAK_PUBLIC_URL") or None)
+    #: The bot's Telegram username, for the pages' "open in Telegram" links (the bot itself knows it).
+    bot_username: str | None = field(default_factory=lambda: os.environ.get("SAMENSPRAAK_BOT_USERNAME") or None)
     #: Updates handled at once (different users); each user's updates stay in order.
     max_concurrent_updates: int = 32
     #: Flood control: more than this many updates from one user within ``flood_window`` seconds

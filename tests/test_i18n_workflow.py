@@ -43,3 +43,22 @@ def test_an_edited_sentence_of_the_same_term_keeps_its_fuzzy_guess_for_the_trans
 
     edited = updated.get(EDITED_SUPPORT, context="extra_ondersteuning|short")
     assert edited.fuzzy and edited.string.startswith("Zusätzliche")
+
+
+def test_a_changed_glossary_field_starts_from_its_own_old_translation_and_a_new_term_starts_empty() -> None:
+    from bot.i18n.workflow import _guess_from_same_context
+
+    old = Catalog(locale="de")
+    old.add(OLD_SUPPORT, "Zusätzliche Unterstützung ist Hilfe …", context="extra_ondersteuning|short")
+    previous = {m.context: m for m in old if m.context and m.string}
+    template = Catalog()
+    template.add(EDITED_SUPPORT, context="extra_ondersteuning|short")
+    template.add(NEW_TERM, context="ambulante_begeleiding|short")
+
+    old.update(template, no_fuzzy_matching=True, update_header_comment=False)
+    _guess_from_same_context(old, previous)
+
+    edited = old.get(EDITED_SUPPORT, context="extra_ondersteuning|short")
+    assert edited.fuzzy and edited.string.startswith("Zusätzliche") and edited.previous_id == [OLD_SUPPORT]
+    new = old.get(NEW_TERM, context="ambulante_begeleiding|short")
+    assert new.string == "" and not new.fuzzy

@@ -65,7 +65,9 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: i
     if not applied or invitation is None:  # seen before: the invitation exists; show the list
         await show_status(update, context, prep_id)
         return
-    link = deep_link(context.bot.username, token)
+    # With a public address for the web pages (SAMENSPRAAK_PUBLIC_URL), parents get the page: it opens in
+    # any phone browser, no Telegram needed, and offers "open in Telegram" to those who have it.
+    link = web_link(svc.settings.public_url, token) or deep_link(context.bot.username, token)
     language = values["language"]
     paste_parent = paste_text(language, meeting_at, link)
     paste_dutch = paste_text("nl", meeting_at, link)
@@ -87,6 +89,11 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: i
     ]
     await reply(update, text, keyboard(rows))
     log.info("invitation %d created", invitation.id)
+
+
+def web_link(public_url: str | None, token: str) -> str | None:
+    """The invitation's web page (bot/web), when the pages have a public address."""
+    return f"{public_url.rstrip('/')}/u/{token}" if public_url else None
 
 
 def paste_text(language: str, meeting_at: datetime, link: str) -> str:

@@ -81,10 +81,13 @@ class InvitationStore:
 
         return token, await self._db.run(work)
 
-    async def open(self, token: str, viewer_id: int | None = None) -> tuple[str, Invitation | None]:
+    async def open(
+        self, token: str, viewer_id: int | None = None, *, count: bool = True
+    ) -> tuple[str, Invitation | None]:
         """Look a token up for a parent: ("ok" | "expired" | "revoked" | "unknown", invitation).
 
-        The teacher checking their own link does not count as "opened".
+        The teacher checking their own link does not count as "opened", nor does ``count=False``
+        (the web page's calendar file: only opening the page itself counts).
         """
         now = self._clock().astimezone(UTC)
 
@@ -100,7 +103,7 @@ class InvitationStore:
                     return "revoked", invitation
                 if invitation.expires_at <= now:
                     return "expired", invitation
-                if viewer_id == invitation.user_id:
+                if viewer_id == invitation.user_id or not count:
                     return "ok", invitation
                 conn.execute(
                     "UPDATE invitations SET open_count = open_count + 1, opened_at = COALESCE(opened_at, ?)"
