@@ -61,4 +61,4 @@ def test_a_changed_glossary_field_starts_from_its_own_old_translation_and_a_new_
     edited = old.get(EDITED_SUPPORT, context="extra_ondersteuning|short")
     assert edited.fuzzy and edited.string.startswith("Zusätzliche") and edited.previous_id == [OLD_SUPPORT]
     new = old.get(NEW_TERM, context="ambulante_begeleiding|short")
-    assert new.string == "" and not new.fuzzy
+    assert not new.string and not new.fuzzy
