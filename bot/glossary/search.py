@@ -17,6 +17,12 @@ the first that finds something:
 2. **Part of the question, exact.** Every run of 1-4 words is looked up
    ("mijn kind heeft een opp" finds "opp"). A short common word that is
    also a term ("or", "so", "po") only counts in capitals ("OR") or alone.
+   A short form (3 letters or fewer) of a term with ``context_words`` --
+   a form with another meaning -- written in lower case inside a sentence
+   is *weak*: offered, never answered outright, and only when nothing
+   stronger was found ("mijn kind gaat naar so"). Capitals or dots make
+   it an abbreviation ("SO", "s.o."). "mr." before a name is a title
+   ("mr. De Vries"), not the medezeggenschapsraad.
    Chinese runs are searched for Chinese forms inside them (no spaces);
    short Cyrillic abbreviations are transliterated ("ТЛВ" -> "tlv").
    Spelled-out letters stay together, also where a letter is a function
@@ -35,6 +41,11 @@ the first that finds something:
    A typo next to an exact part is checked too: "gemeeenschappelijke mr" is
    gmr, not mr, and "samenwerkinsverband passend onderwijs" is swv.
 
+**Ambiguity.** One form that names several terms ("SO": the schriftelijke
+overhoring and speciaal onderwijs), or only weak forms, make an *ambiguous*
+result: the search does not guess, it offers the meanings
+(``SearchResult.ambiguous``), and such a question is no unknown word.
+
 Scores are 0-100: 100 for the whole remainder, 96 for an exact part, the
 ``fuzz.ratio`` otherwise. See ``CONFIDENT_SCORE`` and ``SUGGEST_SCORE``.
 """
@@ -48,7 +59,7 @@ from typing import NamedTuple
 from bot.glossary.cues import CUE_WORDS, HAN_STOP_PHRASES, QUESTION_PHRASES, STOPWORDS
 from bot.glossary.fuzzy import SUGGEST_SCORE
 from bot.glossary.match import MAX_SUGGESTIONS, Entry, Hit, Match, SearchResult, distinct
-from bot.glossary.normalize import APOSTROPHES, is_han, normalize, script_of
+from bot.glossary.normalize import APOSTROPHES, dotted_abbreviations, is_han, normalize, script_of
 from bot.glossary.spelling import CYRILLIC_TO_LATIN, MAX_TRANSLITERATED, V_TO_F, Token, fold_v, is_letter
 from bot.glossary.terms import Term, split_aliases
 from bot.glossary.typos import CONFIDENT_SCORE, MAX_NGRAM, TypoMatcher
@@ -70,6 +81,11 @@ MAX_QUERY_CHARS = 300
 #: Short words common in the supported languages that are also Dutch abbreviations.
 COMMON_SHORT_WORDS = frozenset({"or", "so", "on", "no", "ok", "pro", "po", "bo", "ou", "wo", "oh", "hi", "ja", "nee"})
 
+#: A form this short of a term with ``context_words`` is weak in lower case inside a sentence.
+MAX_WEAK_FORM = 3
+#: Titles before a name ("mr. De Vries", "dr. Jansen"): such a word is no term there.
+TITLES = frozenset({"mr", "dr", "drs", "ir", "ing", "prof", "ds"})
+
 #: How strongly a form belongs to its term (lower is stronger), for forms two terms share.
 _OWN_NAME, _TRANSLATED_NAME, _ALIAS = 0, 1, 2
 
@@ -90,18 +106,30 @@ def _strip_han(token: str) -> list[str]:
 
 
 def _tokens(text: str, *, split_apostrophes: bool) -> list[Token]:
-    """Normalized words of ``text``, each knowing whether it was written in capitals."""
+    """Normalized words of ``text``, each knowing whether it was written as an abbreviation
+    (capitals, dots) or as a title before a name."""
     folded = normalize(text, split_apostrophes=split_apostrophes).split()
     cased = normalize(text, keep_case=True, split_apostrophes=split_apostrophes).split()
     if len(cased) != len(folded):
         cased = folded
+    dotted = dotted_abbreviations(text)
     tokens: list[Token] = []
-    for word, original in zip(folded, cased, strict=True):
+    for index, (word, original) in enumerate(zip(folded, cased, strict=True)):
         if is_han(word[0]):
             tokens.extend(Token(part, False) for part in _strip_han(word))
         else:
-            tokens.append(Token(word, len(original) >= 2 and original.isupper()))
+            capitals = len(original) >= 2 and original.isupper()
+            title = word in TITLES and not capitals and _before_a_name(folded, cased, index)
+            tokens.append(Token(word, capitals or word in dotted, title))
     return tokens
+
+
+def _before_a_name(folded: list[str], cased: list[str], index: int) -> bool:
+    """ "mr De Vries", "mr. J. Jansen", "mr. drs. Bakker": the next word is a name, an initial or a title."""
+    if index + 1 >= len(folded):
+        return False
+    following = cased[index + 1]
+    return following[:1].isupper() or len(following) == 1 or folded[index + 1] in TITLES
 
 
 class GlossaryIndex:
@@ -116,6 +144,8 @@ class GlossaryIndex:
         for phrase in sorted(QUESTION_PHRASES, key=lambda p: (-len(p), p)):
             self._phrases_by_first.setdefault(phrase[0], []).append(phrase)
         self._weak = CUE_WORDS | COMMON_SHORT_WORDS
+        #: Terms whose short forms have another meaning too (they name words that confirm them).
+        self._cued = frozenset(key for key, term in terms.items() if term.context_words.strip())
         self._exact = self._build_exact(forms)
         self._han_forms = sorted((c for c in self._exact if len(c) >= 2 and is_han(c[0])), key=lambda c: (-len(c), c))
         self._typos = TypoMatcher(self._exact, self._weak)
@@ -220,11 +250,15 @@ class GlossaryIndex:
             if found and not any(hit.whole for hit in found):
                 found.extend(self._typos.around(content, found, loose))
             hits.extend(found)
-        if hits:
+        if any(not hit.weak for hit in hits):
             return self._exact_result(remainder, hits)
+        typos: list[Hit] = []
         for content in contents:
-            hits.extend(self._typos.hits(content))
-        return self._typos.result(remainder, hits)
+            typos.extend(self._typos.hits(content))
+        result = self._typos.result(remainder, typos)
+        if hits and not result.confident:  # only weak forms, and no word that is surely a term
+            return self._exact_result(remainder, hits)
+        return result
 
     def _content(self, words: list[str]) -> list[int]:
         """Indexes of the words left after question phrases and function words are stripped."""
@@ -276,15 +310,27 @@ class GlossaryIndex:
                 entries = self._exact.get(piece)
                 if not entries or piece.isdigit():
                     continue
-                if size == 1 and len(words) > 1 and piece in self._weak and not content[start].capitals:
-                    continue
+                weak = False
+                if size == 1 and len(words) > 1:
+                    token = content[start]
+                    if token.title:
+                        continue  # "mr. De Vries": a title, not the medezeggenschapsraad
+                    if not token.capitals:
+                        weak = self._is_weak(piece, entries)
+                        if not weak and piece in self._weak:
+                            continue
                 hits.extend(
-                    Hit(entry, PART_SCORE, False, start, start + size, piece, start in loose) for entry in entries
+                    Hit(entry, PART_SCORE, False, start, start + size, piece, start in loose, weak)
+                    for entry in entries
                 )
         hits.extend(self._han_hits(words))
         if not hits:
             hits.extend(self._transliterated_hits(content))
         return hits
+
+    def _is_weak(self, piece: str, entries: tuple[Entry, ...]) -> bool:
+        """A short lower-case form of a term with another meaning ("so", "or", "po" in a sentence)."""
+        return len(piece) <= MAX_WEAK_FORM and any(entry.key in self._cued for entry in entries)
 
     def _han_hits(self, words: list[str]) -> list[Hit]:
         """Chinese forms inside a longer run of Chinese characters (Chinese has no spaces)."""
@@ -323,6 +369,11 @@ class GlossaryIndex:
         terms' matches inside its span ("speciaal basisonderwijs" is not also "basisonderwijs"),
         unless it starts with a loose letter ("ابني في ام بي او": vmbo or mbo).
         """
+        strong = [hit for hit in hits if not hit.weak]
+        if not strong:  # only weak forms: offer them, never answer
+            matches = distinct(sorted(hits, key=lambda h: (h.start, h.entry.key)))
+            return SearchResult(remainder, matches[0], matches[:MAX_SUGGESTIONS], False, ambiguous=True)
+        hits = strong
         hits.sort(key=lambda h: (-(h.end - h.start), -h.score, h.start, h.entry.key))
         kept: list[Hit] = []
         for hit in hits:
@@ -337,4 +388,6 @@ class GlossaryIndex:
         matches = distinct(kept)
         if len(matches) == 1:
             return SearchResult(remainder, matches[0], [], True)
-        return SearchResult(remainder, matches[0], matches[:MAX_SUGGESTIONS], False)
+        # One written form that names several terms ("SO"): the meanings, not a guess.
+        one_form = len({(hit.start, hit.end, hit.piece) for hit in kept}) == 1
+        return SearchResult(remainder, matches[0], matches[:MAX_SUGGESTIONS], False, ambiguous=one_form)

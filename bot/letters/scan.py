@@ -23,7 +23,8 @@ none, so the scan is exact and strict, and loosens only where a letter needs it:
   only after an apostrophe ("TLV's", "mbo'ers"): "oren" is no inflection of "or".
 - **Longest match wins**: "voortgezet speciaal onderwijs" is vso, not so;
   "speciaal basisonderwijs" is sbo, not the basisschool.
-- **Look-alikes** (``data/letter_forms.yaml``): "so", "or" count only next to one of
+- **Look-alikes** (``data/letter_forms.yaml``): "so", "or" -- and any form of 3 letters
+  or fewer of a term that has ``context_words`` -- count only next to one of
   the term's ``context_words``; where two terms share a form, the one whose cue
   stands nearby wins, and with no cue (or both) nothing is said. "mr." before a
   name is a title. "EED" only in capitals, "groep" only with a number.
@@ -68,6 +69,9 @@ _ENDINGS = frozenset({"s", "e", "en", "n", "er", "ers"})
 #: not a derivation ("rapporteren", "meesterlijk").
 MIN_COMPOUND_REST = 4
 _DERIVATIONS = re.compile(r"^(?:eren|erde|erden|lijk|lijke|heid|achtig|achtige|ing|ingen)$")
+#: A form this short of a term with ``context_words`` counts only next to one of them, as rule "cue"
+#: ("SO", "OR", "PO" have other meanings), unless ``data/letter_forms.yaml`` gives it another rule.
+MAX_CUED_FORM = 3
 #: A cue counts within this many words before or after the form (about two sentences).
 CUE_WINDOW = 40
 #: Typo matching: shortest word, lowest ``fuzz.ratio``, most length difference.
@@ -200,6 +204,8 @@ class LetterScanner:
             strongest = min(by_key.values())
             keys = tuple(key for key in sorted(by_key) if by_key[key] == strongest)
             rule = self._rules.lookalikes.get(compact)
+            if rule is None and len(compact) <= MAX_CUED_FORM and any(self._cues.get(key) for key in keys):
+                rule = "cue"  # a short form of a term with another meaning: only its context words decide
             forms[compact] = _Form(compact, keys, spaced[compact], compact in abbreviations, rule)
         return forms
 
