@@ -518,6 +518,8 @@ def test_real_glossary_every_dutch_form_finds_its_own_term(real: Real) -> None:
         ]
         for form in forms:
             result = index.lookup(form)
+            if result.ambiguous and term.key in {m.key for m in result.suggestions}:
+                continue  # a form two terms share ("SO"): offered as one of its meanings, as it must be
             if not (result.confident and result.best and result.best.key == term.key):
                 got = [m.key for m in result.suggestions] if not result.confident else [result.best.key]  # type: ignore[union-attr]
                 wrong.append(f"{term.key}: {form!r} -> {got}")
@@ -536,6 +538,8 @@ def test_real_glossary_questions_around_each_abbreviation(real: Real) -> None:
             term.abbreviation.upper(),
         ):
             result = index.lookup(query)
+            if result.ambiguous and term.key in {m.key for m in result.suggestions}:
+                continue  # "wat is een SO?": both meanings offered
             if not (result.confident and result.best and result.best.key == term.key):
                 wrong.append(f"{term.key}: {query!r}")
     assert not wrong, "\n".join(wrong)
