@@ -79,7 +79,12 @@ PART_SCORE = 96.0
 #: Longer input is cut: a glossary question is short, and the cost must stay bounded.
 MAX_QUERY_CHARS = 300
 #: Short words common in the supported languages that are also Dutch abbreviations.
-COMMON_SHORT_WORDS = frozenset({"or", "so", "on", "no", "ok", "pro", "po", "bo", "ou", "wo", "oh", "hi", "ja", "nee"})
+#: Found by the question data (tests/data/questions): Spanish "tos" (cough) is no TOS, German "ab"
+#: (from) no ambulante begeleiding, Turkish "ot" (grass) no OT, "se"/"ce" (es, pt, ro, fr) no SE/CE.
+COMMON_SHORT_WORDS = frozenset({
+    "or", "so", "on", "no", "ok", "pro", "po", "bo", "ou", "wo", "oh", "hi", "ja", "nee",
+    "tos", "ab", "ot", "rt", "se", "ce",
+})  # fmt: skip
 
 #: A form this short of a term with ``context_words`` is weak in lower case inside a sentence.
 MAX_WEAK_FORM = 3
@@ -302,7 +307,12 @@ class GlossaryIndex:
         words = [token.text for token in content]
         for whole in ("".join(words), "".join(token.text for token in tokens)):
             if whole in self._exact:
-                return [Hit(entry, WHOLE_SCORE, True, 0, len(words), whole) for entry in self._exact[whole]]
+                entries = self._exact[whole]
+                # "no sé" (Spanish: I don't know) leaves "se" once "no" is stripped: still a word in a
+                # sentence, not the schoolexamen. Alone ("SE", "so?") it is the abbreviation.
+                weak = len(tokens) > 1 and len(content) == 1 and not content[0].capitals
+                weak = weak and (self._is_weak(whole, entries) or whole in COMMON_SHORT_WORDS)
+                return [Hit(entry, WHOLE_SCORE, True, 0, len(words), whole, False, weak) for entry in entries]
         hits: list[Hit] = []
         for size in range(min(MAX_NGRAM, len(words)), 0, -1):
             for start in range(len(words) - size + 1):

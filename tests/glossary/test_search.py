@@ -193,7 +193,7 @@ def test_compact_removes_spaces() -> None:
         ("vmbo-t", "vmbo"),
         ("m.r.", "mr"),
         ("wat doet de MR?", "mr"),
-        ("wat is de or", "or"),
+        ("wat is de OR", "or"),
         ("OR", "or"),
         ("so", "so"),
         ("s.b.o.", "sbo"),
@@ -313,6 +313,14 @@ def test_common_word_that_is_an_abbreviation_counts_only_in_capitals(index: Glos
     assert {m.key for m in index.lookup("is it mbo or hbo").suggestions} == {"mbo", "hbo"}
     assert found(index, "zit u in de OR van school") == "or"
     assert found(index, "so I asked about the weather") is None
+
+
+def test_a_short_common_word_in_a_question_is_offered_not_answered(index: GlossaryIndex) -> None:
+    """ "wat is de or": the OR, or just the word? Offered as a meaning, never answered outright."""
+    result = index.lookup("wat is de or")
+    assert not result.confident and result.ambiguous
+    assert [m.key for m in result.suggestions] == ["or"]
+    assert found(index, "or") == "or"  # typed alone, it is the abbreviation
 
 
 def test_longer_form_wins_over_a_form_inside_it(index: GlossaryIndex) -> None:
