@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 from rapidfuzz import fuzz, process
 
-from bot.glossary.fuzzy import MAX_FUZZY_LEN, SUGGEST_SCORE, FuzzyForms, min_len
+from bot.glossary.fuzzy import MAX_FUZZY_LEN, SUGGEST_SCORE, FuzzyForms, min_len, other_ending
 from bot.glossary.match import MAX_SUGGESTIONS, Entry, Hit, SearchResult, distinct
 from bot.glossary.normalize import script_of
 from bot.glossary.spelling import Token
@@ -109,6 +109,8 @@ class TypoMatcher:
         for choices in self._fuzzy.candidates(piece):
             found = process.extract(piece, choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=4)
             for form, score, _ in found:
+                if other_ending(piece, form):
+                    continue  # "schoolboeken" is no typo of "schoolboekje"
                 hits.extend(Hit(entry, round(score, 1), whole, 0, 0, piece) for entry in self._exact[form])
         return hits
 

@@ -47,6 +47,7 @@ import ahocorasick
 from rapidfuzz import fuzz, process
 
 from bot.content.loading import ContentError, ContentProblem, Located, load_yaml
+from bot.glossary.fuzzy import other_ending
 from bot.glossary.normalize import normalize
 from bot.glossary.terms import Term
 
@@ -87,7 +88,9 @@ _SOFT_JOINT = re.compile(r"[-‐‑/]|[-‐‑¬]\s*\n\s*")
 #: What may stand where a form has a space: white space, "&" ("Ouders & Onderwijs"), a hyphen before
 #: a space ("ouder- en jeugdsteunpunt"). Never a full stop or a comma ("mavo, havo").
 _SPACE_JOINT = re.compile(r"[\s&+\-‐‑]*\s[\s&+\-‐‑]*")
-_MASK = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: Links, e-mail addresses and Dutch postcodes ("3812 AB Amersfoort": not the ambulante begeleiding)
+#: hold no term. A postcode stands before a place name or at the end of a line.
+_MASK = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[1-9][0-9]{3} ?[A-Z]{2}(?= +[A-Z][a-z]|[ \t]*$)", re.MULTILINE)
 #: OCR reads a capital I as a bar: "|B-er", "|SK".
 _OCR_BAR = re.compile(r"(?<![^\W\d_])\|(?=[A-Z])")
 _APOSTROPHES = "'’`´"
@@ -293,7 +296,7 @@ class LetterScanner:
             return self._typos[word]
         match = process.extractOne(word, self._long, scorer=fuzz.ratio, processor=None, score_cutoff=FUZZY_CUTOFF)
         form = None
-        if match is not None and abs(len(match[0]) - len(word)) <= MAX_FUZZY_LENGTH_GAP:
+        if match is not None and abs(len(match[0]) - len(word)) <= MAX_FUZZY_LENGTH_GAP and not other_ending(word, match[0]):
             form = self._long_forms[match[0]]
         if len(self._typos) < 10_000:  # words of letters repeat; the memo stays bounded
             self._typos[word] = form
@@ -328,6 +331,8 @@ class LetterScanner:
             return None
         if form.rule != "cue" and len(form.keys) == 1:
             return form.keys[0]
+        if len(form.compact) <= MAX_CUED_FORM and _sentence_case(token.raw):
+            return None  # "So please help", "Or": a word at a sentence start; schools write "SO" or "so"
         nearby = window.around(candidate.first, candidate.last)
         cued = [key for key in form.keys if any(cue in nearby for cue in self._cues.get(key, ()))]
         return cued[0] if len(cued) == 1 else None
@@ -345,8 +350,10 @@ class _Window:
 
 
 def _cue(word: str) -> str:
-    """A context word as matched in ``_Window``: at a word start, any ending ("toets" finds "toetsen")."""
-    return " " + normalize(word)
+    """A context word as matched in ``_Window``: at a word start, any ending ("toets" finds "toetsen");
+    a short one (3 letters or fewer: "vo", "tlv") only as a whole word -- "vo" must not find "voor"."""
+    folded = normalize(word)
+    return f" {folded} " if len(folded.replace(" ", "")) <= MAX_CUED_FORM else f" {folded}"
 
 
 def _joints(words: list[str]) -> frozenset[int]:
@@ -429,6 +436,11 @@ def _is_title(tokens: list[_Token], index: int, titles: frozenset[str]) -> bool:
     if following is None:
         return False
     return following.raw[:1].isupper() or following.folded in titles or len(following.folded) == 1
+
+
+def _sentence_case(raw: str) -> bool:
+    """ "So", "Or": a capital only at the start, as any word at the start of a sentence."""
+    return len(raw) >= 2 and raw[0].isupper() and raw[1:].islower()
 
 
 def _number_follows(tokens: list[_Token], index: int) -> bool:
