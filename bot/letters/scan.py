@@ -24,8 +24,8 @@ none, so the scan is exact and strict, and loosens only where a letter needs it:
 - **Longest match wins**: "voortgezet speciaal onderwijs" is vso, not so;
   "speciaal basisonderwijs" is sbo, not the basisschool.
 - **Look-alikes** (``data/letter_forms.yaml``): "so", "or" -- and any form of 3 letters
-  or fewer of a term that has ``context_words`` -- count only next to one of
-  the term's ``context_words``; where two terms share a form, the one whose cue
+  or fewer of a term that has ``context_words``, unless written as an abbreviation
+  ("SE", "s.e.") -- count only next to one of the term's ``context_words``; where two terms share a form, the one whose cue
   stands nearby wins, and with no cue (or both) nothing is said. "mr." before a
   name is a title. "EED" only in capitals, "groep" only with a number.
 - **Typos and OCR slips.** A long word (9+ letters) that no form matched is
@@ -70,8 +70,9 @@ _ENDINGS = frozenset({"s", "e", "en", "n", "er", "ers"})
 #: not a derivation ("rapporteren", "meesterlijk").
 MIN_COMPOUND_REST = 4
 _DERIVATIONS = re.compile(r"^(?:eren|erde|erden|lijk|lijke|heid|achtig|achtige|ing|ingen)$")
-#: A form this short of a term with ``context_words`` counts only next to one of them, as rule "cue"
-#: ("SO", "OR", "PO" have other meanings), unless ``data/letter_forms.yaml`` gives it another rule.
+#: A form this short of a term with ``context_words``, in lower case ("se", "obs"), counts only next to
+#: one of them, as rule "cue", unless ``data/letter_forms.yaml`` gives it a rule; "SE", "s.e." count.
+#: Cues this short match whole words only.
 MAX_CUED_FORM = 3
 #: A cue counts within this many words before or after the form (about two sentences).
 CUE_WINDOW = 40
@@ -207,8 +208,6 @@ class LetterScanner:
             strongest = min(by_key.values())
             keys = tuple(key for key in sorted(by_key) if by_key[key] == strongest)
             rule = self._rules.lookalikes.get(compact)
-            if rule is None and len(compact) <= MAX_CUED_FORM and any(self._cues.get(key) for key in keys):
-                rule = "cue"  # a short form of a term with another meaning: only its context words decide
             forms[compact] = _Form(compact, keys, spaced[compact], compact in abbreviations, rule)
         return forms
 
@@ -329,10 +328,15 @@ class LetterScanner:
             return None
         if form.rule == "number" and not _number_follows(tokens, candidate.last):
             return None
-        if form.rule != "cue" and len(form.keys) == 1:
-            return form.keys[0]
-        if len(form.compact) <= MAX_CUED_FORM and _sentence_case(token.raw):
+        short = len(form.compact) <= MAX_CUED_FORM
+        if short and _sentence_case(token.raw) and (form.rule == "cue" or len(form.keys) > 1):
             return None  # "So please help", "Or": a word at a sentence start; schools write "SO" or "so"
+        # A short form of a term with context words, not written as an abbreviation ("se", "obs" in
+        # lower case), counts only with a cue, as rule "cue" -- "SE", "OBS", "s.e." need none.
+        careful = short and form.rule is None and not _abbreviated(token.raw)
+        careful = careful and any(self._cues.get(key) for key in form.keys)
+        if form.rule != "cue" and len(form.keys) == 1 and not careful:
+            return form.keys[0]
         nearby = window.around(candidate.first, candidate.last)
         cued = [key for key in form.keys if any(cue in nearby for cue in self._cues.get(key, ()))]
         return cued[0] if len(cued) == 1 else None
