@@ -306,13 +306,13 @@ class GlossaryIndex:
     def _exact_hits(self, tokens: list[Token], content: list[Token], loose: frozenset[int]) -> list[Hit]:
         words = [token.text for token in content]
         for whole in ("".join(words), "".join(token.text for token in tokens)):
-            if whole in self._exact:
-                entries = self._exact[whole]
+            whole_entries = self._exact.get(whole)
+            if whole_entries:
                 # "no sé" (Spanish: I don't know) leaves "se" once "no" is stripped: still a word in a
                 # sentence, not the schoolexamen. Alone ("SE", "so?") it is the abbreviation.
                 weak = len(tokens) > 1 and len(content) == 1 and not content[0].capitals
-                weak = weak and (self._is_weak(whole, entries) or whole in COMMON_SHORT_WORDS)
-                return [Hit(entry, WHOLE_SCORE, True, 0, len(words), whole, False, weak) for entry in entries]
+                weak = weak and (self._is_weak(whole, whole_entries) or whole in COMMON_SHORT_WORDS)
+                return [Hit(entry, WHOLE_SCORE, True, 0, len(words), whole, False, weak) for entry in whole_entries]
         hits: list[Hit] = []
         for size in range(min(MAX_NGRAM, len(words)), 0, -1):
             for start in range(len(words) - size + 1):
@@ -330,8 +330,7 @@ class GlossaryIndex:
                         if not weak and piece in self._weak:
                             continue
                 hits.extend(
-                    Hit(entry, PART_SCORE, False, start, start + size, piece, start in loose, weak)
-                    for entry in entries
+                    Hit(entry, PART_SCORE, False, start, start + size, piece, start in loose, weak) for entry in entries
                 )
         hits.extend(self._han_hits(words))
         if not hits:

@@ -25,8 +25,8 @@ none, so the scan is exact and strict, and loosens only where a letter needs it:
   "speciaal basisonderwijs" is sbo, not the basisschool.
 - **Look-alikes** (``data/letter_forms.yaml``): "so", "or" -- and any form of 3 letters
   or fewer of a term that has ``context_words``, unless written as an abbreviation
-  ("SE", "s.e.") -- count only next to one of the term's ``context_words``; where two terms share a form, the one whose cue
-  stands nearby wins, and with no cue (or both) nothing is said. "mr." before a
+  ("SE", "s.e.") -- count only next to one of the term's ``context_words``; where two
+  terms share a form, the one whose cue stands nearby wins, and with no cue (or both) nothing is said. "mr." before a
   name is a title. "EED" only in capitals, "groep" only with a number.
 - **Typos and OCR slips.** A long word (9+ letters) that no form matched is
   compared with the long forms by ``rapidfuzz`` ("samenwerkingsverhand"); "|B-er"
@@ -91,7 +91,10 @@ _SOFT_JOINT = re.compile(r"[-‐‑/]|[-‐‑¬]\s*\n\s*")
 _SPACE_JOINT = re.compile(r"[\s&+\-‐‑]*\s[\s&+\-‐‑]*")
 #: Links, e-mail addresses and Dutch postcodes ("3812 AB Amersfoort": not the ambulante begeleiding)
 #: hold no term. A postcode stands before a place name or at the end of a line.
-_MASK = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[1-9][0-9]{3} ?[A-Z]{2}(?= +[A-Z][a-z]|[ \t]*$)", re.MULTILINE)
+_MASK = re.compile(
+    r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[1-9][0-9]{3} ?[A-Z]{2}(?= +[A-Z][a-z]|[ \t]*$)",
+    re.MULTILINE,
+)
 #: OCR reads a capital I as a bar: "|B-er", "|SK".
 _OCR_BAR = re.compile(r"(?<![^\W\d_])\|(?=[A-Z])")
 _APOSTROPHES = "'’`´"
@@ -295,7 +298,8 @@ class LetterScanner:
             return self._typos[word]
         match = process.extractOne(word, self._long, scorer=fuzz.ratio, processor=None, score_cutoff=FUZZY_CUTOFF)
         form = None
-        if match is not None and abs(len(match[0]) - len(word)) <= MAX_FUZZY_LENGTH_GAP and not other_ending(word, match[0]):
+        close = match is not None and abs(len(match[0]) - len(word)) <= MAX_FUZZY_LENGTH_GAP
+        if match is not None and close and not other_ending(word, match[0]):
             form = self._long_forms[match[0]]
         if len(self._typos) < 10_000:  # words of letters repeat; the memo stays bounded
             self._typos[word] = form

@@ -11,7 +11,6 @@ in issue 16 and written on other branches) are skipped and counted, so the data 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 

@@ -31,7 +31,9 @@ def _keys(scanner: LetterScanner, text: str) -> list[str]:
     return list(dict.fromkeys(found.key for found in scanner.scan(text)))
 
 
-def _score(scanner: LetterScanner, known: frozenset[str], letters: list[Letter]) -> tuple[float, list[str], list[str], int]:
+def _score(
+    scanner: LetterScanner, known: frozenset[str], letters: list[Letter]
+) -> tuple[float, list[str], list[str], int]:
     """Recall, the misses, the false terms (found, not expected -- also a key the letter lists as absent)
     and how many expected terms were skipped because the glossary does not have their key yet."""
     expected = found = skipped = 0
