@@ -329,6 +329,7 @@ class GlossaryIndex:
                         weak = self._is_weak(piece, entries)
                         if not weak and piece in self._weak:
                             continue
+                weak = weak or self._part_of_a_spelling(words, start, start + size, loose)
                 hits.extend(
                     Hit(entry, PART_SCORE, False, start, start + size, piece, start in loose, weak) for entry in entries
                 )
@@ -336,6 +337,16 @@ class GlossaryIndex:
         if not hits:
             hits.extend(self._transliterated_hits(content))
         return hits
+
+    @staticmethod
+    def _part_of_a_spelling(words: list[str], start: int, end: int, loose: frozenset[int]) -> bool:
+        """Spelled-out letters that are only part of the letters spelled: "ام بي او" in "في ام بي او"
+        is mbo only if "في" is not the letter v. Offered, not answered (a v-term may lack that spelling)."""
+        if end - start < 2 or not all(is_letter(word) for word in words[start:end]):
+            return False
+        before = start > 0 and is_letter(words[start - 1]) and (start - 1) not in loose and start not in loose
+        after = end < len(words) and is_letter(words[end]) and end not in loose
+        return before or after
 
     def _is_weak(self, piece: str, entries: tuple[Entry, ...]) -> bool:
         """A short lower-case form of a term with another meaning ("so", "or", "po" in a sentence)."""

@@ -587,3 +587,12 @@ def test_real_glossary_off_topic_finds_nothing(real: Real) -> None:
     for query in ("hello", "what's the weather", "ik wil pizza", "123", "hoe laat is het", "dank je wel"):
         result = index.lookup(query)
         assert not result.confident, (query, result)
+
+
+def test_letters_that_are_only_part_of_a_spelling_are_offered_not_answered() -> None:
+    """Without a vmbo term, "v m b o" must not be answered as mbo: the v is spelled too."""
+    index = GlossaryIndex({"mbo": TERMS["mbo"]}, fixture_translate)
+    result = index.lookup("wat is v m b o")
+    assert not result.confident and result.ambiguous
+    assert [m.key for m in result.suggestions] == ["mbo"]
+    assert found(index, "wat is m b o") == "mbo"
