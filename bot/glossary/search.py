@@ -44,7 +44,10 @@ the first that finds something:
 **Ambiguity.** One form that names several terms ("SO": the schriftelijke
 overhoring and speciaal onderwijs), or only weak forms, make an *ambiguous*
 result: the search does not guess, it offers the meanings
-(``SearchResult.ambiguous``), and such a question is no unknown word.
+(``SearchResult.ambiguous``), and such a question is no unknown word. Only
+when the question itself holds a context word of exactly one of the terms
+("een SO over hoofdstuk 3", "met een tlv naar het SO") is that one the answer,
+as the letter scan decides.
 
 Scores are 0-100: 100 for the whole remainder, 96 for an exact part, the
 ``fuzz.ratio`` otherwise. See ``CONFIDENT_SCORE`` and ``SUGGEST_SCORE``.
@@ -151,6 +154,15 @@ class GlossaryIndex:
         self._weak = CUE_WORDS | COMMON_SHORT_WORDS
         #: Terms whose short forms have another meaning too (they name words that confirm them).
         self._cued = frozenset(key for key, term in terms.items() if term.context_words.strip())
+        #: Each such term's context words as matched in a question: " toets" at a word start, " tlv " whole.
+        self._cues = {
+            key: tuple(
+                f" {word} " if len(word.replace(" ", "")) <= MAX_WEAK_FORM else f" {word}"
+                for word in (normalize(cue) for cue in terms[key].context_word_list())
+                if word
+            )
+            for key in self._cued
+        }
         self._exact = self._build_exact(forms)
         self._han_forms = sorted((c for c in self._exact if len(c) >= 2 and is_han(c[0])), key=lambda c: (-len(c), c))
         self._typos = TypoMatcher(self._exact, self._weak)
@@ -409,5 +421,22 @@ class GlossaryIndex:
         if len(matches) == 1:
             return SearchResult(remainder, matches[0], [], True)
         # One written form that names several terms ("SO"): the meanings, not a guess.
-        one_form = len({(hit.start, hit.end, hit.piece) for hit in kept}) == 1
-        return SearchResult(remainder, matches[0], matches[:MAX_SUGGESTIONS], False, ambiguous=one_form)
+        spans: dict[tuple[int, int, str], set[str]] = {}
+        for hit in kept:
+            spans.setdefault((hit.start, hit.end, hit.piece), set()).add(hit.entry.key)
+        for span, keys in spans.items():  # "een tlv ... het SO": the tlv says which SO
+            cued = {key for key in keys if self._cued_in(key, remainder)}
+            if len(keys) > 1 and len(cued) == 1:
+                spans[span] = cued
+        named: set[str] = set().union(*spans.values())
+        offered = [match for match in matches if match.key in named]
+        common = set.intersection(*spans.values())
+        if len(common) == 1:  # "een SO over hoofdstuk 3", "het SO ... cluster 4": one term every form names
+            return SearchResult(remainder, next(m for m in offered if m.key in common), [], True)
+        one_form = len(spans) == 1
+        return SearchResult(remainder, offered[0], offered[:MAX_SUGGESTIONS], False, ambiguous=one_form)
+
+    def _cued_in(self, key: str, remainder: str) -> bool:
+        """One of the term's context words stands in the question (a short one as a whole word)."""
+        text = f" {remainder} "
+        return any(cue in text for cue in self._cues.get(key, ()))
