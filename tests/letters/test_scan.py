@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from pathlib import Path
 
 import pytest
 
 from bot.content.loading import ContentError
-from bot.glossary.terms import load_glossary
+from bot.glossary.terms import Source, Term, load_glossary
 from bot.letters.scan import LetterScanner, ScanRules
 from tests.glossary.glossary_data import FIXTURE_TERMS
 from tests.letters.letters_data import Letter, load_letters
@@ -119,7 +120,7 @@ def test_positions_point_at_the_word_in_the_letter() -> None:
         ("Het PTA staat op de website.", "pta"),
         ("Het SE begint in klas 4.", "schoolexamen"),
         ("Een profiel heeft ook een keuzevak.", "profiel"),
-        ("Bekijk het rooster in de app.", "rooster"),
+        ("Bekijk het rooster in de app: het derde lesuur valt uit.", "rooster"),
     ],
 )
 def test_a_term_is_found_in_the_forms_letters_use(text: str, key: str) -> None:
