@@ -39,6 +39,7 @@ def answer_record(glossary: Glossary, answer: GlossaryAnswer) -> dict[str, Any]:
         "actions": term.actions if term else None,
         "related": list(term.related) if term else [],
         "suggestions": list(answer.suggestions),
+        "ambiguous": answer.ambiguous,
         "reviewed": answer.reviewed,
         "kind": "question",
     }

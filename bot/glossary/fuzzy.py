@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from bot.glossary.normalize import script_of
 
-__all__ = ["MAX_FUZZY_LEN", "MIN_FUZZY_FORM", "SUGGEST_SCORE", "FuzzyForms", "digits", "min_len"]
+__all__ = ["MAX_FUZZY_LEN", "MIN_FUZZY_FORM", "SUGGEST_SCORE", "FuzzyForms", "digits", "min_len", "other_ending"]
 
 #: Between this and the confident score a match is only offered as "did you mean" (see search.py).
 SUGGEST_SCORE = 72.0
@@ -18,6 +18,22 @@ MAX_FUZZY_LEN = 48
 
 def min_len(table: Mapping[str, int], script: str) -> int:
     return table.get(script, table["default"])
+
+
+#: Dutch endings: a word and a form that differ only here are two forms of one stem, not a typo.
+_ENDINGS = frozenset({"", "e", "n", "s", "en", "er", "es", "je", "jes", "tje", "tjes", "ers", "ing"})
+
+
+def other_ending(word: str, form: str) -> bool:
+    """ "schoolboeken" and "schoolboekje" (an alias of the schoolgids): the same stem with another
+    ending is another word -- books are no booklet -- not a typo, however high ``fuzz.ratio`` scores it."""
+    common = 0
+    for a, b in zip(word, form, strict=False):
+        if a != b:
+            break
+        common += 1
+    tail, form_tail = word[common:], form[common:]
+    return bool(tail) and bool(form_tail) and tail in _ENDINGS and form_tail in _ENDINGS
 
 
 def digits(text: str) -> str:

@@ -58,9 +58,10 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     teacher = record is not None and record.role == "teacher"
     answer = svc.glossary.ask(question, await parent_language(update, context), remember=not teacher)
     keep_text = answer.term is None and not teacher
-    await svc.repo.count_question(
-        answer.language, answer.term.key if answer.term else None, normalize(question) if keep_text else None
-    )
+    if not answer.ambiguous:  # a word with two meanings is known: no "missing term" for the editors
+        await svc.repo.count_question(
+            answer.language, answer.term.key if answer.term else None, normalize(question) if keep_text else None
+        )
     await send_answer(update, context, answer)
 
 
@@ -75,12 +76,16 @@ def answer_screen(svc: Services, answer: GlossaryAnswer) -> tuple[str, str]:
     Parents ask the same few words; the screen depends only on the term, the language
     and the review note, never on the question's wording, so it is reused.
     """
-    shown = (answer.language, answer.term, answer.also_english, answer.suggestions, answer.reviewed)
+    shown = (answer.language, answer.term, answer.also_english, answer.suggestions, answer.reviewed, answer.ambiguous)
     cached = svc.answer_screens.get(shown)
     if cached is not MISSING:
         return cached
     glossary = svc.glossary
-    if answer.term is None:
+    if answer.term is None and answer.ambiguous:
+        names = _names(glossary, answer.suggestions, answer.language)
+        rows = [[(name, GlossaryTermButton("t", key, answer.language).pack())] for key, name in names]
+        text = esc(render.ambiguous_text(answer))
+    elif answer.term is None:
         names = _names(glossary, answer.suggestions, answer.language)
         rows = [[(name, GlossaryTermButton("t", key, answer.language).pack())] for key, name in names]
         with using_language(answer.language):

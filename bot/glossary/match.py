@@ -46,6 +46,9 @@ class SearchResult:
     best: Match | None = None
     suggestions: list[Match] = field(default_factory=list)
     confident: bool = False
+    #: One form with several meanings ("SO"), or only a weak form ("so" in a sentence): offer
+    #: ``suggestions`` as the meanings; the question is not an unknown word.
+    ambiguous: bool = False
 
 
 # The search's own working types (``search.py`` and ``typos.py``), not for other modules.
@@ -67,6 +70,7 @@ class Hit(NamedTuple):
     end: int
     piece: str  # the compact text that matched
     loose: bool = False  # starts with a function word that may not be a letter ("ابني في ام بي او")
+    weak: bool = False  # a short lower-case form with another meaning ("so" in a sentence): offer only
 
 
 def distinct(hits: list[Hit]) -> list[Match]:

@@ -41,7 +41,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["APOSTROPHES", "compact", "is_han", "normalize", "script_of"]
+__all__ = ["APOSTROPHES", "compact", "dotted_abbreviations", "is_han", "normalize", "script_of"]
 
 #: Characters that carry no letters but reorder or hide text.
 _INVISIBLE = (
@@ -131,6 +131,17 @@ def normalize(text: str, *, keep_case: bool = False, split_apostrophes: bool = F
     text = _DOTTED.sub(lambda match: match.group().replace(".", ""), text)
     words = _WORD.findall(text)
     return " ".join(_ARABIC_ARTICLE.sub("", word) if "ال" in word else word for word in words)
+
+
+def dotted_abbreviations(text: str) -> frozenset[str]:
+    """The dotted abbreviations in ``text``, normalized: "wat is p.o.?" -> {"po"}.
+
+    A parent who types dots means an abbreviation, just as one who types capitals
+    ("PO"); the search lets both count where a lower-case "po" in a sentence is only a word.
+    """
+    if "." not in text:
+        return frozenset()
+    return frozenset(normalize(match.group()) for match in _DOTTED.finditer(unicodedata.normalize("NFKC", text)))
 
 
 def compact(text: str) -> str:

@@ -54,8 +54,16 @@ def not_found_text(answer: GlossaryAnswer, suggestion_names: list[str]) -> str:
     return "\n\n".join(_rtl(line, answer.language) for line in lines)
 
 
+def ambiguous_text(answer: GlossaryAnswer) -> str:
+    """A word with more than one meaning at school ("SO"): ask which, the meanings are the buttons."""
+    with using_language(answer.language):
+        return _rtl(_("Dit woord kan op school verschillende dingen betekenen. Welke bedoelt u?"), answer.language)
+
+
 def plain_first(answer: GlossaryAnswer, suggestion_names: list[str]) -> str:
     """The answer as first shown, without markup (``samenspraak ask``)."""
+    if answer.term is None and answer.ambiguous:
+        return "\n".join([ambiguous_text(answer), *(f"- {name}" for name in suggestion_names)])
     if answer.term is None:
         return not_found_text(answer, suggestion_names)
     parts = [heading(answer.term)[0], _rtl(answer.term.short, answer.language)]

@@ -17,6 +17,12 @@ the first that finds something:
 2. **Part of the question, exact.** Every run of 1-4 words is looked up
    ("mijn kind heeft een opp" finds "opp"). A short common word that is
    also a term ("or", "so", "po") only counts in capitals ("OR") or alone.
+   A short form (3 letters or fewer) of a term with ``context_words`` --
+   a form with another meaning -- written in lower case inside a sentence
+   is *weak*: offered, never answered outright, and only when nothing
+   stronger was found ("mijn kind gaat naar so"). Capitals or dots make
+   it an abbreviation ("SO", "s.o."). "mr." before a name is a title
+   ("mr. De Vries"), not the medezeggenschapsraad.
    Chinese runs are searched for Chinese forms inside them (no spaces);
    short Cyrillic abbreviations are transliterated ("ТЛВ" -> "tlv").
    Spelled-out letters stay together, also where a letter is a function
@@ -35,6 +41,14 @@ the first that finds something:
    A typo next to an exact part is checked too: "gemeeenschappelijke mr" is
    gmr, not mr, and "samenwerkinsverband passend onderwijs" is swv.
 
+**Ambiguity.** One form that names several terms ("SO": the schriftelijke
+overhoring and speciaal onderwijs), or only weak forms, make an *ambiguous*
+result: the search does not guess, it offers the meanings
+(``SearchResult.ambiguous``), and such a question is no unknown word. Only
+when the question itself holds a context word of exactly one of the terms
+("een SO over hoofdstuk 3", "met een tlv naar het SO") is that one the answer,
+as the letter scan decides.
+
 Scores are 0-100: 100 for the whole remainder, 96 for an exact part, the
 ``fuzz.ratio`` otherwise. See ``CONFIDENT_SCORE`` and ``SUGGEST_SCORE``.
 """
@@ -48,7 +62,7 @@ from typing import NamedTuple
 from bot.glossary.cues import CUE_WORDS, HAN_STOP_PHRASES, QUESTION_PHRASES, STOPWORDS
 from bot.glossary.fuzzy import SUGGEST_SCORE
 from bot.glossary.match import MAX_SUGGESTIONS, Entry, Hit, Match, SearchResult, distinct
-from bot.glossary.normalize import APOSTROPHES, is_han, normalize, script_of
+from bot.glossary.normalize import APOSTROPHES, dotted_abbreviations, is_han, normalize, script_of
 from bot.glossary.spelling import CYRILLIC_TO_LATIN, MAX_TRANSLITERATED, V_TO_F, Token, fold_v, is_letter
 from bot.glossary.terms import Term, split_aliases
 from bot.glossary.typos import CONFIDENT_SCORE, MAX_NGRAM, TypoMatcher
@@ -68,7 +82,17 @@ PART_SCORE = 96.0
 #: Longer input is cut: a glossary question is short, and the cost must stay bounded.
 MAX_QUERY_CHARS = 300
 #: Short words common in the supported languages that are also Dutch abbreviations.
-COMMON_SHORT_WORDS = frozenset({"or", "so", "on", "no", "ok", "pro", "po", "bo", "ou", "wo", "oh", "hi", "ja", "nee"})
+#: Found by the question data (tests/data/questions): Spanish "tos" (cough) is no TOS, German "ab"
+#: (from) no ambulante begeleiding, Turkish "ot" (grass) no OT, "se"/"ce" (es, pt, ro, fr) no SE/CE.
+COMMON_SHORT_WORDS = frozenset({
+    "or", "so", "on", "no", "ok", "pro", "po", "bo", "ou", "wo", "oh", "hi", "ja", "nee",
+    "tos", "ab", "ot", "rt", "se", "ce",
+})  # fmt: skip
+
+#: A form this short of a term with ``context_words`` is weak in lower case inside a sentence.
+MAX_WEAK_FORM = 3
+#: Titles before a name ("mr. De Vries", "dr. Jansen"): such a word is no term there.
+TITLES = frozenset({"mr", "dr", "drs", "ir", "ing", "prof", "ds"})
 
 #: How strongly a form belongs to its term (lower is stronger), for forms two terms share.
 _OWN_NAME, _TRANSLATED_NAME, _ALIAS = 0, 1, 2
@@ -90,18 +114,30 @@ def _strip_han(token: str) -> list[str]:
 
 
 def _tokens(text: str, *, split_apostrophes: bool) -> list[Token]:
-    """Normalized words of ``text``, each knowing whether it was written in capitals."""
+    """Normalized words of ``text``, each knowing whether it was written as an abbreviation
+    (capitals, dots) or as a title before a name."""
     folded = normalize(text, split_apostrophes=split_apostrophes).split()
     cased = normalize(text, keep_case=True, split_apostrophes=split_apostrophes).split()
     if len(cased) != len(folded):
         cased = folded
+    dotted = dotted_abbreviations(text)
     tokens: list[Token] = []
-    for word, original in zip(folded, cased, strict=True):
+    for index, (word, original) in enumerate(zip(folded, cased, strict=True)):
         if is_han(word[0]):
             tokens.extend(Token(part, False) for part in _strip_han(word))
         else:
-            tokens.append(Token(word, len(original) >= 2 and original.isupper()))
+            capitals = len(original) >= 2 and original.isupper()
+            title = word in TITLES and not capitals and _before_a_name(folded, cased, index)
+            tokens.append(Token(word, capitals or word in dotted, title))
     return tokens
+
+
+def _before_a_name(folded: list[str], cased: list[str], index: int) -> bool:
+    """ "mr De Vries", "mr. J. Jansen", "mr. drs. Bakker": the next word is a name, an initial or a title."""
+    if index + 1 >= len(folded):
+        return False
+    following = cased[index + 1]
+    return following[:1].isupper() or len(following) == 1 or folded[index + 1] in TITLES
 
 
 class GlossaryIndex:
@@ -116,6 +152,17 @@ class GlossaryIndex:
         for phrase in sorted(QUESTION_PHRASES, key=lambda p: (-len(p), p)):
             self._phrases_by_first.setdefault(phrase[0], []).append(phrase)
         self._weak = CUE_WORDS | COMMON_SHORT_WORDS
+        #: Terms whose short forms have another meaning too (they name words that confirm them).
+        self._cued = frozenset(key for key, term in terms.items() if term.context_words.strip())
+        #: Each such term's context words as matched in a question: " toets" at a word start, " tlv " whole.
+        self._cues = {
+            key: tuple(
+                f" {word} " if len(word.replace(" ", "")) <= MAX_WEAK_FORM else f" {word}"
+                for word in (normalize(cue) for cue in terms[key].context_word_list())
+                if word
+            )
+            for key in self._cued
+        }
         self._exact = self._build_exact(forms)
         self._han_forms = sorted((c for c in self._exact if len(c) >= 2 and is_han(c[0])), key=lambda c: (-len(c), c))
         self._typos = TypoMatcher(self._exact, self._weak)
@@ -220,11 +267,15 @@ class GlossaryIndex:
             if found and not any(hit.whole for hit in found):
                 found.extend(self._typos.around(content, found, loose))
             hits.extend(found)
-        if hits:
+        if any(not hit.weak for hit in hits):
             return self._exact_result(remainder, hits)
+        typos: list[Hit] = []
         for content in contents:
-            hits.extend(self._typos.hits(content))
-        return self._typos.result(remainder, hits)
+            typos.extend(self._typos.hits(content))
+        result = self._typos.result(remainder, typos)
+        if hits and not result.confident:  # only weak forms, and no word that is surely a term
+            return self._exact_result(remainder, hits)
+        return result
 
     def _content(self, words: list[str]) -> list[int]:
         """Indexes of the words left after question phrases and function words are stripped."""
@@ -267,8 +318,13 @@ class GlossaryIndex:
     def _exact_hits(self, tokens: list[Token], content: list[Token], loose: frozenset[int]) -> list[Hit]:
         words = [token.text for token in content]
         for whole in ("".join(words), "".join(token.text for token in tokens)):
-            if whole in self._exact:
-                return [Hit(entry, WHOLE_SCORE, True, 0, len(words), whole) for entry in self._exact[whole]]
+            whole_entries = self._exact.get(whole)
+            if whole_entries:
+                # "no sé" (Spanish: I don't know) leaves "se" once "no" is stripped: still a word in a
+                # sentence, not the schoolexamen. Alone ("SE", "so?") it is the abbreviation.
+                weak = len(tokens) > 1 and len(content) == 1 and not content[0].capitals
+                weak = weak and (self._is_weak(whole, whole_entries) or whole in COMMON_SHORT_WORDS)
+                return [Hit(entry, WHOLE_SCORE, True, 0, len(words), whole, False, weak) for entry in whole_entries]
         hits: list[Hit] = []
         for size in range(min(MAX_NGRAM, len(words)), 0, -1):
             for start in range(len(words) - size + 1):
@@ -276,15 +332,37 @@ class GlossaryIndex:
                 entries = self._exact.get(piece)
                 if not entries or piece.isdigit():
                     continue
-                if size == 1 and len(words) > 1 and piece in self._weak and not content[start].capitals:
-                    continue
+                weak = False
+                if size == 1 and len(words) > 1:
+                    token = content[start]
+                    if token.title:
+                        continue  # "mr. De Vries": a title, not the medezeggenschapsraad
+                    if not token.capitals:
+                        weak = self._is_weak(piece, entries)
+                        if not weak and piece in self._weak:
+                            continue
+                weak = weak or self._part_of_a_spelling(words, start, start + size, loose)
                 hits.extend(
-                    Hit(entry, PART_SCORE, False, start, start + size, piece, start in loose) for entry in entries
+                    Hit(entry, PART_SCORE, False, start, start + size, piece, start in loose, weak) for entry in entries
                 )
         hits.extend(self._han_hits(words))
         if not hits:
             hits.extend(self._transliterated_hits(content))
         return hits
+
+    @staticmethod
+    def _part_of_a_spelling(words: list[str], start: int, end: int, loose: frozenset[int]) -> bool:
+        """Spelled-out letters that are only part of the letters spelled: "ام بي او" in "في ام بي او"
+        is mbo only if "في" is not the letter v. Offered, not answered (a v-term may lack that spelling)."""
+        if end - start < 2 or not all(is_letter(word) for word in words[start:end]):
+            return False
+        before = start > 0 and is_letter(words[start - 1]) and (start - 1) not in loose and start not in loose
+        after = end < len(words) and is_letter(words[end]) and end not in loose
+        return before or after
+
+    def _is_weak(self, piece: str, entries: tuple[Entry, ...]) -> bool:
+        """A short lower-case form of a term with another meaning ("so", "or", "po" in a sentence)."""
+        return len(piece) <= MAX_WEAK_FORM and any(entry.key in self._cued for entry in entries)
 
     def _han_hits(self, words: list[str]) -> list[Hit]:
         """Chinese forms inside a longer run of Chinese characters (Chinese has no spaces)."""
@@ -323,6 +401,11 @@ class GlossaryIndex:
         terms' matches inside its span ("speciaal basisonderwijs" is not also "basisonderwijs"),
         unless it starts with a loose letter ("ابني في ام بي او": vmbo or mbo).
         """
+        strong = [hit for hit in hits if not hit.weak]
+        if not strong:  # only weak forms: offer them, never answer
+            matches = distinct(sorted(hits, key=lambda h: (h.start, h.entry.key)))
+            return SearchResult(remainder, matches[0], matches[:MAX_SUGGESTIONS], False, ambiguous=True)
+        hits = strong
         hits.sort(key=lambda h: (-(h.end - h.start), -h.score, h.start, h.entry.key))
         kept: list[Hit] = []
         for hit in hits:
@@ -337,4 +420,23 @@ class GlossaryIndex:
         matches = distinct(kept)
         if len(matches) == 1:
             return SearchResult(remainder, matches[0], [], True)
-        return SearchResult(remainder, matches[0], matches[:MAX_SUGGESTIONS], False)
+        # One written form that names several terms ("SO"): the meanings, not a guess.
+        spans: dict[tuple[int, int, str], set[str]] = {}
+        for hit in kept:
+            spans.setdefault((hit.start, hit.end, hit.piece), set()).add(hit.entry.key)
+        for span, keys in spans.items():  # "een tlv ... het SO": the tlv says which SO
+            cued = {key for key in keys if self._cued_in(key, remainder)}
+            if len(keys) > 1 and len(cued) == 1:
+                spans[span] = cued
+        named: set[str] = set().union(*spans.values())
+        offered = [match for match in matches if match.key in named]
+        common = set.intersection(*spans.values())
+        if len(common) == 1:  # "een SO over hoofdstuk 3", "het SO ... cluster 4": one term every form names
+            return SearchResult(remainder, next(m for m in offered if m.key in common), [], True)
+        one_form = len(spans) == 1
+        return SearchResult(remainder, offered[0], offered[:MAX_SUGGESTIONS], False, ambiguous=one_form)
+
+    def _cued_in(self, key: str, remainder: str) -> bool:
+        """One of the term's context words stands in the question (a short one as a whole word)."""
+        text = f" {remainder} "
+        return any(cue in text for cue in self._cues.get(key, ()))

@@ -45,6 +45,9 @@ class GlossaryAnswer:
     suggestions: tuple[str, ...] = ()  # term keys for "did you mean"
     also_english: TermText | None = None  # "Dutch with English" when no language is known
     reviewed: bool = True
+    #: The word has more than one meaning at school ("SO"): ``suggestions`` are its meanings, to
+    #: offer with "which do you mean?" -- not a guess, and not an unknown word for the statistics.
+    ambiguous: bool = False
 
 
 class Glossary:
@@ -132,7 +135,10 @@ class Glossary:
         reviewed = self.catalogs.review_status(language).reviewed
         if result.best is None or not result.confident:
             suggestions = tuple(m.key for m in ([*([result.best] if result.best else []), *result.suggestions]))
-            return GlossaryAnswer(query, language, None, tuple(dict.fromkeys(suggestions))[:4], reviewed=reviewed)
+            return GlossaryAnswer(
+                query, language, None, tuple(dict.fromkeys(suggestions))[:4],
+                reviewed=reviewed, ambiguous=result.ambiguous,
+            )  # fmt: skip
         return GlossaryAnswer(
             query,
             language,

@@ -28,10 +28,15 @@ MAX_TRANSLITERATED = 5
 
 
 class Token(NamedTuple):
-    """A normalized word of a question, and whether the parent wrote it in capitals ("MR", "OR")."""
+    """A normalized word of a question, and how the parent wrote it.
+
+    ``capitals``: in capitals or with dots, as an abbreviation ("MR", "OR", "p.o.").
+    ``title``: a title before a name ("mr. De Vries", "Mr Jansen"), never a term.
+    """
 
     text: str
     capitals: bool
+    title: bool = False
 
 
 def _load(path: Path = SPELLING_FILE) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:

@@ -5,7 +5,9 @@ compared with forms of 5+ letters by ``fuzz.ratio``. Abbreviations are never
 compared fuzzily: "mbo" must not become "vmbo" or "hbo", and 3-letter codes are one
 typo apart from each other. Digits must agree: "groep 7" is not a typo of "groep 8".
 A typo next to an exact part is checked too (``around``): "gemeeenschappelijke mr"
-is gmr, not mr, and "samenwerkinsverband passend onderwijs" is swv.
+is gmr, not mr, and "samenwerkinsverband passend onderwijs" is swv -- but never with a
+cue or common word added ("OR van school" is no "voorschool"). Inside a sentence a
+confident typo needs a word of 8+ letters ("doente", sick, is not "docente", teacher).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Mapping
 
 from rapidfuzz import fuzz, process
 
-from bot.glossary.fuzzy import MAX_FUZZY_LEN, SUGGEST_SCORE, FuzzyForms, min_len
+from bot.glossary.fuzzy import MAX_FUZZY_LEN, SUGGEST_SCORE, FuzzyForms, min_len, other_ending
 from bot.glossary.match import MAX_SUGGESTIONS, Entry, Hit, SearchResult, distinct
 from bot.glossary.normalize import script_of
 from bot.glossary.spelling import Token
@@ -32,6 +34,9 @@ CONFIDENT_LEAD = 3.0
 #: Fuzzy comparison: shortest query word, shortest word for a confident answer (forms: fuzzy.py).
 MIN_FUZZY_PIECE = {"han": 3, "default": 4}
 MIN_CONFIDENT_PIECE = {"han": 4, "default": 6}
+#: ... and inside a sentence, where a short everyday word is often one letter from a form
+#: (Portuguese "doente", sick, and "docente", teacher): one letter is a bigger share of a short word.
+MIN_CONFIDENT_IN_SENTENCE = {"han": 4, "default": 8}
 MAX_FUZZY_PIECES = 8
 #: Longest run of words looked up exactly ("wet op het primair onderwijs" stripped = 4).
 MAX_NGRAM = 4
@@ -57,7 +62,9 @@ class TypoMatcher:
         for hit in hits:
             for start in range(max(0, hit.end - MAX_NGRAM), hit.start + 1):
                 for end in range(hit.end, min(len(words), start + MAX_NGRAM) + 1):
-                    if (start, end) != (hit.start, hit.end):
+                    added = [*words[start : hit.start], *words[hit.end : end]]
+                    # never a cue or common word ("zit u in de OR van school" is not "voorschool")
+                    if (start, end) != (hit.start, hit.end) and not any(w in self._weak for w in added):
                         spans[(start, end)] = None
         extended: list[Hit] = []
         for start, end in sorted(spans, key=lambda span: (span[1] - span[0], span))[:MAX_FUZZY_PIECES]:
@@ -102,6 +109,8 @@ class TypoMatcher:
         for choices in self._fuzzy.candidates(piece):
             found = process.extract(piece, choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=4)
             for form, score, _ in found:
+                if other_ending(piece, form):
+                    continue  # "schoolboeken" is no typo of "schoolboekje"
                 hits.extend(Hit(entry, round(score, 1), whole, 0, 0, piece) for entry in self._exact[form])
         return hits
 
@@ -112,9 +121,10 @@ class TypoMatcher:
         matches = distinct(hits)
         best = hits[0]
         runner_up = matches[1].score if len(matches) > 1 else 0.0
+        shortest = MIN_CONFIDENT_PIECE if best.whole else MIN_CONFIDENT_IN_SENTENCE
         confident = (
             best.score >= CONFIDENT_SCORE
-            and len(best.piece) >= min_len(MIN_CONFIDENT_PIECE, script_of(best.piece))
+            and len(best.piece) >= min_len(shortest, script_of(best.piece))
             and best.score - runner_up >= CONFIDENT_LEAD
         )
         if confident:

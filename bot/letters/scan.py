@@ -23,10 +23,13 @@ none, so the scan is exact and strict, and loosens only where a letter needs it:
   only after an apostrophe ("TLV's", "mbo'ers"): "oren" is no inflection of "or".
 - **Longest match wins**: "voortgezet speciaal onderwijs" is vso, not so;
   "speciaal basisonderwijs" is sbo, not the basisschool.
-- **Look-alikes** (``data/letter_forms.yaml``): "so", "or" count only next to one of
-  the term's ``context_words``; where two terms share a form, the one whose cue
-  stands nearby wins, and with no cue (or both) nothing is said. "mr." before a
-  name is a title. "EED" only in capitals, "groep" only with a number.
+- **Look-alikes** (``data/letter_forms.yaml``): "so", "or" -- and any form of 3 letters
+  or fewer of a term that has ``context_words``, unless written as an abbreviation
+  ("SE", "s.e.") -- count only next to one of the term's ``context_words``; where two
+  terms share a form, the one whose cue stands nearby wins, and with no cue (or both) nothing is said. "mr." before a
+  name is a title. "EED" only in capitals, "groep" only with a number, "Veilig Thuis"
+  only as a name (every word capitalised), never "kom veilig thuis". Postcodes
+  ("3812 AB Amersfoort") are masked like links: never a term.
 - **Typos and OCR slips.** A long word (9+ letters) that no form matched is
   compared with the long forms by ``rapidfuzz`` ("samenwerkingsverhand"); "|B-er"
   (OCR's bar for a capital I) is read as "IB-er". E-mail addresses and links are
@@ -46,6 +49,7 @@ import ahocorasick
 from rapidfuzz import fuzz, process
 
 from bot.content.loading import ContentError, ContentProblem, Located, load_yaml
+from bot.glossary.fuzzy import other_ending
 from bot.glossary.normalize import normalize
 from bot.glossary.terms import Term
 
@@ -53,8 +57,8 @@ __all__ = ["RULES_FILE", "Found", "LetterScanner", "ScanRules"]
 
 RULES_FILE = Path(__file__).with_name("data") / "letter_forms.yaml"
 
-Rule = Literal["cue", "capitals", "title", "number", "word"]
-_RULES: tuple[Rule, ...] = ("cue", "capitals", "title", "number", "word")
+Rule = Literal["cue", "capitals", "title", "number", "word", "name"]
+_RULES: tuple[Rule, ...] = ("cue", "capitals", "title", "number", "word", "name")
 
 #: A form at least this long may be the first part of a compound or take any ending.
 MIN_MODIFIER = 6
@@ -68,6 +72,10 @@ _ENDINGS = frozenset({"s", "e", "en", "n", "er", "ers"})
 #: not a derivation ("rapporteren", "meesterlijk").
 MIN_COMPOUND_REST = 4
 _DERIVATIONS = re.compile(r"^(?:eren|erde|erden|lijk|lijke|heid|achtig|achtige|ing|ingen)$")
+#: A form this short of a term with ``context_words``, in lower case ("se", "obs"), counts only next to
+#: one of them, as rule "cue", unless ``data/letter_forms.yaml`` gives it a rule; "SE", "s.e." count.
+#: Cues this short match whole words only.
+MAX_CUED_FORM = 3
 #: A cue counts within this many words before or after the form (about two sentences).
 CUE_WINDOW = 40
 #: Typo matching: shortest word, lowest ``fuzz.ratio``, most length difference.
@@ -83,7 +91,12 @@ _SOFT_JOINT = re.compile(r"[-‐‑/]|[-‐‑¬]\s*\n\s*")
 #: What may stand where a form has a space: white space, "&" ("Ouders & Onderwijs"), a hyphen before
 #: a space ("ouder- en jeugdsteunpunt"). Never a full stop or a comma ("mavo, havo").
 _SPACE_JOINT = re.compile(r"[\s&+\-‐‑]*\s[\s&+\-‐‑]*")
-_MASK = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: Links, e-mail addresses and Dutch postcodes ("3812 AB Amersfoort": not the ambulante begeleiding)
+#: hold no term. A postcode stands before a place name or at the end of a line.
+_MASK = re.compile(
+    r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[1-9][0-9]{3} ?[A-Z]{2}(?= +[A-Z][a-z]|[ \t]*$)",
+    re.MULTILINE,
+)
 #: OCR reads a capital I as a bar: "|B-er", "|SK".
 _OCR_BAR = re.compile(r"(?<![^\W\d_])\|(?=[A-Z])")
 _APOSTROPHES = "'’`´"
@@ -275,8 +288,8 @@ class LetterScanner:
             begin = tokens[first].at
             finish = tokens[last].at + len(tokens[last].folded)
             word = "".join(token.folded for token in tokens[first : last + 1])
-            if len(word) < MIN_FUZZY_WORD or not word.isalpha():
-                continue
+            if len(word) < MIN_FUZZY_WORD or not word.isalpha() or word in self._rules.not_in_letters:
+                continue  # a word kept out of letters on purpose is no typo of a form ("onvoldoende")
             form = self._typo(word)
             if form is not None:
                 found.append(_Candidate(begin, finish, form, first, last))
@@ -287,7 +300,8 @@ class LetterScanner:
             return self._typos[word]
         match = process.extractOne(word, self._long, scorer=fuzz.ratio, processor=None, score_cutoff=FUZZY_CUTOFF)
         form = None
-        if match is not None and abs(len(match[0]) - len(word)) <= MAX_FUZZY_LENGTH_GAP:
+        close = match is not None and abs(len(match[0]) - len(word)) <= MAX_FUZZY_LENGTH_GAP
+        if match is not None and close and not other_ending(word, match[0]):
             form = self._long_forms[match[0]]
         if len(self._typos) < 10_000:  # words of letters repeat; the memo stays bounded
             self._typos[word] = form
@@ -320,7 +334,16 @@ class LetterScanner:
             return None
         if form.rule == "number" and not _number_follows(tokens, candidate.last):
             return None
-        if form.rule != "cue" and len(form.keys) == 1:
+        if form.rule == "name" and not _capitalised(tokens[candidate.first : candidate.last + 1]):
+            return None
+        short = len(form.compact) <= MAX_CUED_FORM
+        if short and _sentence_case(token.raw) and (form.rule == "cue" or len(form.keys) > 1):
+            return None  # "So please help", "Or": a word at a sentence start; schools write "SO" or "so"
+        # A short form of a term with context words, not written as an abbreviation ("se", "obs" in
+        # lower case), counts only with a cue, as rule "cue" -- "SE", "OBS", "s.e." need none.
+        careful = short and form.rule is None and not _abbreviated(token.raw)
+        careful = careful and any(self._cues.get(key) for key in form.keys)
+        if form.rule != "cue" and len(form.keys) == 1 and not careful:
             return form.keys[0]
         nearby = window.around(candidate.first, candidate.last)
         cued = [key for key in form.keys if any(cue in nearby for cue in self._cues.get(key, ()))]
@@ -339,8 +362,10 @@ class _Window:
 
 
 def _cue(word: str) -> str:
-    """A context word as matched in ``_Window``: at a word start, any ending ("toets" finds "toetsen")."""
-    return " " + normalize(word)
+    """A context word as matched in ``_Window``: at a word start, any ending ("toets" finds "toetsen");
+    a short one (3 letters or fewer: "vo", "tlv") only as a whole word -- "vo" must not find "voor"."""
+    folded = normalize(word)
+    return f" {folded} " if len(folded.replace(" ", "")) <= MAX_CUED_FORM else f" {folded}"
 
 
 def _joints(words: list[str]) -> frozenset[int]:
@@ -409,6 +434,11 @@ def _words(tokens: list[_Token]) -> Iterable[tuple[int, int]]:
             first = index
 
 
+def _capitalised(tokens: list[_Token]) -> bool:
+    """Written as a name: every word starts with a capital ("Veilig Thuis", "VEILIG THUIS")."""
+    return all(token.raw[:1].isupper() for token in tokens if token.raw[:1].isalpha())
+
+
 def _abbreviated(raw: str) -> bool:
     """Written as an abbreviation: dotted ("e.e.d."), or capitals after the first letter ("EED", "PrO")."""
     return "." in raw or any(char.isupper() for char in raw[1:])
@@ -423,6 +453,11 @@ def _is_title(tokens: list[_Token], index: int, titles: frozenset[str]) -> bool:
     if following is None:
         return False
     return following.raw[:1].isupper() or following.folded in titles or len(following.folded) == 1
+
+
+def _sentence_case(raw: str) -> bool:
+    """ "So", "Or": a capital only at the start, as any word at the start of a sentence."""
+    return len(raw) >= 2 and raw[0].isupper() and raw[1:].islower()
 
 
 def _number_follows(tokens: list[_Token], index: int) -> bool:

@@ -11,34 +11,55 @@ import pytest
 from bot.content.loading import ContentError
 from bot.glossary.terms import Source, Term, load_glossary
 from bot.letters.scan import LetterScanner, ScanRules
-from tests.letters.letters_data import load_letters
+from tests.glossary.glossary_data import FIXTURE_TERMS
+from tests.letters.letters_data import Letter, load_letters
 
 ROOT = Path(__file__).resolve().parents[2]
 TERMS = load_glossary(ROOT / "glossary")
 SCANNER = LetterScanner(TERMS)
 LETTERS = load_letters()
+#: The real glossary plus the test stand-ins for planned terms it lacks (schriftelijke_overhoring: "SO").
+STAND_INS = {key: term for key, term in load_glossary(FIXTURE_TERMS).items() if key not in TERMS}
+WITH_STAND_INS = {**TERMS, **STAND_INS}
+SCANNER_WITH_STAND_INS = LetterScanner(WITH_STAND_INS)
+#: Measured 2026-12-07 over 38 letters: 1.000 with the 71-term glossary, 0.98 with the merged issue-16
+#: branches (g-vo, g-po, g-care1, g-care2); a wrong term is worse than none, so false terms must be 0.
+RECALL_FLOOR = 0.95
 
 
 def _keys(scanner: LetterScanner, text: str) -> list[str]:
     return list(dict.fromkeys(found.key for found in scanner.scan(text)))
 
 
-def test_recall_is_at_least_95_percent_and_no_term_is_false_over_all_letters() -> None:
-    expected = found = false = 0
+def _score(
+    scanner: LetterScanner, known: frozenset[str], letters: list[Letter]
+) -> tuple[float, list[str], list[str], int]:
+    """Recall, the misses, the false terms (found, not expected -- also a key the letter lists as absent)
+    and how many expected terms were skipped because the glossary does not have their key yet."""
+    expected = found = skipped = 0
     misses: list[str] = []
     wrong: list[str] = []
-    for letter in LETTERS:
-        keys = _keys(SCANNER, letter.text)
-        expected += len(letter.terms)
-        found += sum(1 for key in letter.terms if key in keys)
-        misses += [f"{letter.name}: {key}" for key in letter.terms if key not in keys]
-        extra = [key for key in keys if key not in letter.terms]
-        false += len(extra)
-        wrong += [f"{letter.name}: {key}" for key in extra]
-    recall = found / expected
-    print(f"letters={len(LETTERS)} expected terms={expected} recall={recall:.3f} false terms={false}")
-    assert recall >= 0.95, misses
-    assert false == 0, wrong
+    for letter in letters:
+        want, left_out = letter.expected_terms(known)
+        skipped += left_out
+        keys = _keys(scanner, letter.text)
+        expected += len(want)
+        found += sum(1 for key in want if key in keys)
+        misses += [f"{letter.name}: {key}" for key in want if key not in keys]
+        wrong += [f"{letter.name}: {key}" for key in keys if key not in want]
+    return found / expected, misses, wrong, skipped
+
+
+@pytest.mark.parametrize("stand_ins", [False, True], ids=["real glossary", "with stand-ins"])
+def test_recall_is_above_the_floor_and_no_term_is_false_over_all_letters(stand_ins: bool) -> None:
+    scanner, terms = (SCANNER_WITH_STAND_INS, WITH_STAND_INS) if stand_ins else (SCANNER, TERMS)
+    recall, misses, wrong, skipped = _score(scanner, frozenset(terms), LETTERS)
+    print(
+        f"\nletters={len(LETTERS)} terms={len(terms)} recall={recall:.3f} false terms={len(wrong)}"
+        f" skipped (key not in glossary)={skipped} stand-ins={sorted(STAND_INS) if stand_ins else 'none'}"
+    )
+    assert recall >= RECALL_FLOOR, misses
+    assert not wrong, wrong
 
 
 def test_terms_come_in_the_order_the_letter_uses_them() -> None:
@@ -50,7 +71,9 @@ def test_terms_come_in_the_order_the_letter_uses_them() -> None:
 def test_words_that_only_look_like_a_term_give_no_term() -> None:
     for letter in LETTERS:
         keys = _keys(SCANNER, letter.text)
-        assert not set(keys) & set(letter.expected["absent"]), letter.name
+        assert not set(keys) & set(letter.absent), letter.name
+        keys = _keys(SCANNER_WITH_STAND_INS, letter.text)
+        assert not set(keys) & set(letter.absent), letter.name
 
 
 def test_positions_point_at_the_word_in_the_letter() -> None:
@@ -82,6 +105,22 @@ def test_positions_point_at_the_word_in_the_letter() -> None:
         ("Zij gaat naar het voortgezet speciaal onderwijs.", "vso"),
         ("De ouder- en jeugdsteunpunten helpen.", "ouder_jeugdsteunpunt"),
         ("Bel Ouders & Onderwijs.", "ouders_onderwijs"),
+        ("Wij bespreken uw zoon in het OT van 3 maart.", "ondersteuningsteam"),
+        ("De AB'er komt op school.", "ambulante_begeleiding"),
+        ("Uw dochter krijgt twee keer per week RT.", "rt"),
+        ("Er is een plek op een zml-school.", "zml"),
+        ("Wij sturen het onderwijskundig rapport naar de nieuwe school.", "onderwijskundig_rapport"),
+        ("De school kan advies vragen aan Veilig Thuis.", "veilig_thuis"),
+        ("Bel VEILIG THUIS: 0800-2000.", "veilig_thuis"),
+        ("De Cito-toetsen zijn volgende week.", "citotoets"),
+        ("Het overblijven kost twee euro per keer.", "tso"),
+        ("Vrijdag is een margemiddag.", "margedag"),
+        ("Wij gaan op kamp en slapen twee nachten in een tent.", "schoolkamp"),  # a cue stands nearby
+        ("Dinsdag is er een SO Frans over hoofdstuk 4.", "schriftelijke_overhoring"),  # "SO" with a test's words
+        ("Het PTA staat op de website.", "pta"),
+        ("Het SE begint in klas 4.", "schoolexamen"),
+        ("Een profiel heeft ook een keuzevak.", "profiel"),
+        ("Bekijk het rooster in de app: het derde lesuur valt uit.", "rooster"),
     ],
 )
 def test_a_term_is_found_in_the_forms_letters_use(text: str, key: str) -> None:
@@ -106,6 +145,23 @@ def test_a_term_is_found_in_the_forms_letters_use(text: str, key: str) -> None:
         "Hij luistert met beide oren.",
         "Mail naar mr@school.nl of kijk op www.school.nl/so",
         "De Bol is rond.",
+        "Kastanjelaan 12, 3812 AB Amersfoort",  # a postcode, not ambulante begeleiding
+        "Postbus 45, 1234 OT Utrecht",
+        "Ab en Rt zijn in de klas.",
+        "Een zieke leerling blijft thuis.",
+        "Zorg dat uw kind veilig thuis komt, ook na een melding van gladheid.",
+        "Veilig thuis komen is belangrijk bij huiselijk geweld en kindermishandeling.",
+        "Een vrijstelling voor gym? Lever de brief in.",
+        "De uitnodiging is vorige week uitgestuurd.",
+        "Neem je schoolboeken mee naar huis.",  # not the law on free books, nor a typo of "schoolboekje"
+        "De inloop is op dinsdag in het buurthuis.",
+        "In het nieuws zagen wij beelden van een kamp.",  # no school cue nearby
+        "U krijgt een tegemoetkoming in de reiskosten.",
+        "Er was onvoldoende tijd om alles te bespreken.",  # no mark; nor a typo of "onvoldoendes"
+        "Wij willen de veiligheid bevorderen.",
+        "Het profiel van de nieuwe conciërge staat online.",
+        "De zorgsector zoekt mensen.",
+        "Tot 1 januari geldt een overgangsregeling.",
     ],
 )
 def test_a_look_alike_gives_no_term(text: str) -> None:
@@ -129,33 +185,36 @@ def _fixture_term(key: str, term: str, abbreviation: str, aliases: str, cues: st
     )  # fmt: skip
 
 
-def _with_test_so() -> LetterScanner:
-    """The real glossary plus "SO" the schriftelijke overhoring, which shares its abbreviation with so."""
-    toets = _fixture_term(
-        "so_toets",
-        "schriftelijke overhoring",
-        "SO",
-        "so; s.o.; schriftelijke overhoring",
-        "toets; toetsweek; proefwerk; hoofdstuk; leren; cijfer; herkansing",
-    )
-    return LetterScanner({**TERMS, "so_toets": toets})
-
-
 def test_an_ambiguous_abbreviation_takes_the_meaning_its_neighbours_show() -> None:
-    scanner = _with_test_so()
+    """ "SO" in a secondary-school letter about tests is the schriftelijke overhoring (the real term once
+    merged, its stand-in until then); after a tlv and "cluster 4" it is speciaal onderwijs."""
     letter = next(letter for letter in LETTERS if letter.name.startswith("09_"))
-    found = [found.key for found in scanner.scan(letter.text)]
-    for key, count in letter.expected["fixture_terms"].items():
-        assert key in found and "so" not in found
-        assert found.count(key) >= count
-    assert _keys(scanner, "Na de tlv gaat hij naar het SO, cluster 4.") == ["tlv", "so"]
+    found = [found.key for found in SCANNER_WITH_STAND_INS.scan(letter.text)]
+    assert found.count("schriftelijke_overhoring") >= 2 and "so" not in found
+    assert _keys(SCANNER_WITH_STAND_INS, "Na de tlv gaat hij naar het SO, cluster 4.")[:2] == ["tlv", "so"]
 
 
 def test_an_ambiguous_abbreviation_with_no_cue_or_both_cues_gives_no_term() -> None:
-    scanner = _with_test_so()
+    scanner = SCANNER_WITH_STAND_INS
     assert _keys(scanner, "Morgen is er een SO.") == []
-    assert "so" not in _keys(scanner, "Het SO na de tlv: een toets over hoofdstuk 2.")
-    assert "so_toets" not in _keys(scanner, "Het SO na de tlv: een toets over hoofdstuk 2.")
+    both = _keys(scanner, "Het SO na de tlv: een toets over hoofdstuk 2.")
+    assert "so" not in both and "schriftelijke_overhoring" not in both
+
+
+def test_a_short_form_of_a_term_with_context_words_needs_a_cue_even_without_a_rule() -> None:
+    """A new short form with another meaning is careful by itself: no entry in letter_forms.yaml needed."""
+    term = _fixture_term("schoolexamen", "schoolexamen", "SE", "se; s.e.", "examen; pta; eindexamen")
+    scanner = LetterScanner({**TERMS, "schoolexamen": term})
+    assert _keys(scanner, "Het se telt mee voor het examen.") == ["schoolexamen"]
+    assert _keys(scanner, "Het se is op dinsdag.") == []
+    assert _keys(scanner, "Het SE is op dinsdag.") == ["schoolexamen"]  # written as an abbreviation
+
+
+def test_a_word_at_the_start_of_a_sentence_is_no_abbreviation_and_a_postcode_no_term() -> None:
+    text = "Wij leren een lied over toetsen. So please help them! Or sing along. Adres: Laan 1, 3812 AB Amersfoort."
+    assert _keys(SCANNER_WITH_STAND_INS, text) == []
+    term = _fixture_term("ab", "ambulante begeleiding", "AB", "ab; a.b.", "")
+    assert _keys(LetterScanner({**TERMS, "ab": term}), "Kastanjelaan 12\n3812 AB Amersfoort") == []
 
 
 def test_longest_match_wins() -> None:
