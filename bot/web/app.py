@@ -168,16 +168,18 @@ def create_app(services: Services, config: WebConfig | None = None, *, manage_se
             )  # fmt: skip
         return html(body, private=True)  # the letter's words are on it: no cache keeps it
 
+    def too_many_tries(request: Request) -> Response | None:
+        """Token look-ups are limited per client (guessing is pointless, but not free for the server)."""
+        client = request.client.host if request.client else "?"
+        if limiter.allow(client):
+            return None
+        lines = views.problem_lines(services.catalogs, texts.TOO_MANY, ["nl", "en"])
+        return message(SOURCE_LANGUAGE, lines, status=429, private=True)
+
     async def invitation(request: Request) -> Response:
         token = request.path_params["token"]
-        client = request.client.host if request.client else "?"
-        if not limiter.allow(client):
-            return message(
-                SOURCE_LANGUAGE,
-                views.problem_lines(services.catalogs, texts.TOO_MANY, ["nl", "en"]),
-                status=429,
-                private=True,
-            )
+        if (refused := too_many_tries(request)) is not None:
+            return refused
         person = is_person(request.headers.get("user-agent", ""), request.method)
         if not person:  # a link preview: a generic page, nothing about the meeting, not counted
             with translating(services.catalogs, SOURCE_LANGUAGE):
@@ -215,14 +217,8 @@ def create_app(services: Services, config: WebConfig | None = None, *, manage_se
 
     async def calendar(request: Request) -> Response:
         token = request.path_params["token"]
-        client = request.client.host if request.client else "?"
-        if not limiter.allow(client):
-            return message(
-                SOURCE_LANGUAGE,
-                views.problem_lines(services.catalogs, texts.TOO_MANY, ["nl", "en"]),
-                status=429,
-                private=True,
-            )
+        if (refused := too_many_tries(request)) is not None:
+            return refused
         status, found = ("unknown", None)
         if looks_like_token(token):
             # Fetching the calendar file is not opening the invitation: only the page counts.
