@@ -19,14 +19,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config import Settings, default_content_root, default_db_path
+from bot.config import Settings, default_content_root, default_db_path, default_db_url, is_database_url
 from bot.logs import setup_logging
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     content = Path(args.content).resolve() if getattr(args, "content", None) else default_content_root()
-    db = Path(args.db) if getattr(args, "db", None) else default_db_path()
-    return Settings(db_path=db, content_root=content)
+    given = getattr(args, "db", None)
+    if given and is_database_url(given):
+        return Settings(db_url=given, content_root=content)
+    db = Path(given) if given else default_db_path()
+    return Settings(db_path=db, db_url=None if given else default_db_url(), content_root=content)
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -87,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     def common(p: argparse.ArgumentParser, db: bool = True) -> None:
         p.add_argument("--content", help="content folder with dialogues/, glossary/, locales/ (default: built in)")
         if db:
-            p.add_argument("--db", help=f"SQLite database file (default: $SAMENSPRAAK_DB or {default_db_path()})")
+            p.add_argument("--db", help=f"SQLite database file or postgresql:// address (default: $SAMENSPRAAK_DB or {default_db_path()})")
 
     chat = sub.add_parser("chat", help="talk to the real bot in this terminal (no token, no network)")
     chat.add_argument("--lang", help="your Telegram language (nl, en, ar, ...); default nl")

@@ -29,12 +29,12 @@ import asyncio
 import logging
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import aiosqlite
 
@@ -122,6 +122,8 @@ class _RedoAlone(Exception):
 class Database:
     """The bot's SQLite database file."""
 
+    backend: Literal["sqlite"] = "sqlite"
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self._conn: aiosqlite.Connection | None = None
@@ -153,6 +155,14 @@ class Database:
         conn, self._conn = self._conn, None  # from here on run() refuses, and nothing runs inline
         if conn is not None:
             await conn.close()
+
+    @asynccontextmanager
+    async def chat_lock(self, key: int) -> AsyncIterator[None]:
+        """Nothing to do: one process owns the file, and its update processor orders each chat."""
+        yield
+
+    async def on_erase(self, callback: Callable[[int], Awaitable[None] | None]) -> None:
+        """Nothing to do: the process that erases is the only one, and clears its own memory."""
 
     async def run(self, work: Callable[[sqlite3.Connection], T], *, alone: bool = False) -> T:
         """Run ``work(connection)`` in the next batch and return its result once committed.
