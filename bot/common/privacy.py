@@ -59,6 +59,13 @@ async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             days=services(context).settings.retention_days
         ),
     ]
+    if services(context).db.backend == "postgresql":  # a server keeps deleted rows a while (README)
+        lines.append(
+            _(
+                "Na het wissen staan uw gegevens nog een tijd in oude databasebestanden en back-ups "
+                "van de beheerder, tot die worden overschreven."
+            )
+        )
     buttons = [[(_("🗑 Alles wissen"), PrivacyButton("erase").pack())]] if record is not None else []
     if record is not None:
         buttons.append([(_("📄 Alles als bestand"), PrivacyButton("export").pack())])
