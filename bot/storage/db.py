@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sqlite3
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -34,9 +35,14 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import IO, Any, Literal, TypeVar
 
 import aiosqlite
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows has no fcntl: the run lock is not checked there
+    fcntl = None  # type: ignore[assignment]
 
 from bot.storage.migrations import MIGRATIONS
 
@@ -58,6 +64,26 @@ def tune_gil_for_database_thread() -> None:
     640 ms -> 120 ms, throughput +10 %. Process-wide; this process is the bot.
     """
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
+
+
+def hold_run_lock(path: Path) -> IO[bytes] | None:
+    """Lock ``<file>.run-lock`` for as long as this process lives; None if another process holds it.
+
+    Two ``samenspraak run`` on one SQLite file would each trust their own caches and hand out
+    stale state: the second must refuse loudly. (The terminal chat takes no such lock: two chats
+    may share a file, as different users.) The operating system drops the lock with the process,
+    so a crash never leaves it behind. Where ``fcntl`` is missing (Windows) nothing is checked.
+    """
+    if fcntl is None:  # pragma: no cover - Windows
+        return open(os.devnull, "rb")  # noqa: SIM115
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path.with_name(path.name + ".run-lock"), "ab")  # noqa: SIM115 (held until exit)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return None
+    return handle
 
 
 #: How long work on aiosqlite's thread waits for another process's write lock.

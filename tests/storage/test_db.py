@@ -391,3 +391,19 @@ async def test_work_over_many_rows_runs_on_aiosqlites_thread(db: Database) -> No
     await repo.export_user(1)
     await repo.question_stats()
     assert db.batches_on_thread - before >= 5
+
+
+def test_a_second_bot_process_on_one_sqlite_file_is_refused(tmp_path: Path) -> None:
+    """``samenspraak run`` takes this lock first; a second one on the same file gets None and says so."""
+    from bot.storage.db import hold_run_lock
+
+    first = hold_run_lock(tmp_path / "bot.sqlite3")
+    assert first is not None
+    assert hold_run_lock(tmp_path / "bot.sqlite3") is None  # (a separate open file: as another process)
+    other = hold_run_lock(tmp_path / "other.sqlite3")
+    assert other is not None
+    other.close()
+    first.close()  # the process ends: the lock goes with it
+    again = hold_run_lock(tmp_path / "bot.sqlite3")
+    assert again is not None
+    again.close()
