@@ -25,10 +25,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from bench.full_stack import ROOT, USERS, BenchApi, BenchRequest, Driver, Run, describe, median_run, pct  # noqa: E402
-from bot.app import build_application, start_services, stop_services  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.storage.db import tune_gil_for_database_thread  # noqa: E402
+from bench.full_stack import ROOT, USERS, BenchApi, BenchRequest, Driver, Run, describe, median_run, pct
+from bot.app import build_application, start_services, stop_services
+from bot.config import Settings
+from bot.storage.db import tune_gil_for_database_thread
 
 ROUNDS = 3
 
@@ -57,7 +57,9 @@ async def compare(folder: Path, new_pg_url: object, latency: float) -> tuple[Run
     for round_ in range(ROUNDS):
         lites.append(await one_run(settings_for(folder / f"r{latency}-{round_}.sqlite3", None), latency))
         pgs.append(await one_run(settings_for(None, new_pg_url()), latency))  # type: ignore[operator]
-        print(f"rtt {latency * 1000:.0f} ms round {round_ + 1}: sqlite {lites[-1].rate:6.0f}/s, postgresql {pgs[-1].rate:6.0f}/s")
+        print(
+            f"rtt {latency * 1000:.0f} ms round {round_ + 1}: sqlite {lites[-1].rate:6.0f}/s, postgresql {pgs[-1].rate:6.0f}/s"
+        )
     return median_run(lites), median_run(pgs)
 
 

@@ -27,17 +27,17 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import forms
+from bot.backends import make_storage
 from bot.coach import handlers as coach
 from bot.coach import practice_handlers as practice
 from bot.coach.scenes import SCENES, load_scenes
 from bot.coach.script import load_scripts
 from bot.common import fallbacks, language, privacy, start
-from bot.common.privacy import forget_in_memory
 from bot.common.callbacks import HomeButton, LanguageButton, PrivacyButton, RoleButton
 from bot.common.errors import on_error
 from bot.common.flood import FloodGuard
+from bot.common.privacy import forget_in_memory
 from bot.common.replies import drain_answers
-from bot.backends import make_storage
 from bot.config import Settings
 from bot.glossary import handlers as glossary
 from bot.glossary.service import Glossary

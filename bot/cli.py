@@ -90,7 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     def common(p: argparse.ArgumentParser, db: bool = True) -> None:
         p.add_argument("--content", help="content folder with dialogues/, glossary/, locales/ (default: built in)")
         if db:
-            p.add_argument("--db", help=f"SQLite database file or postgresql:// address (default: $SAMENSPRAAK_DB or {default_db_path()})")
+            p.add_argument(
+                "--db",
+                help=f"SQLite file or postgresql:// address (default: $SAMENSPRAAK_DB or {default_db_path()})",
+            )
 
     chat = sub.add_parser("chat", help="talk to the real bot in this terminal (no token, no network)")
     chat.add_argument("--lang", help="your Telegram language (nl, en, ar, ...); default nl")

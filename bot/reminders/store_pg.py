@@ -27,9 +27,7 @@ def _count(status: str) -> int:
 
 
 class PostgresReminderStore:
-    def __init__(
-        self, db: PostgresDatabase, clock: Callable[[], datetime] = utc_now, lease: timedelta = LEASE
-    ) -> None:
+    def __init__(self, db: PostgresDatabase, clock: Callable[[], datetime] = utc_now, lease: timedelta = LEASE) -> None:
         self._db = db
         self._clock = clock
         self._lease = lease
@@ -99,8 +97,10 @@ class PostgresReminderStore:
             lambda conn: conn.fetchrow(
                 f"UPDATE reminders SET status = 'sending', lease_until = $2 WHERE id = $3 AND {_CLAIMABLE}"
                 f" RETURNING {_COLUMNS}",
-                stamp(now), stamp(now + self._lease), reminder_id,
-            )  # fmt: skip
+                stamp(now),
+                stamp(now + self._lease),
+                reminder_id,
+            )
         )
         return reminder_from_row(row) if row is not None else None
 
@@ -111,8 +111,10 @@ class PostgresReminderStore:
                 f"UPDATE reminders SET status = 'sending', lease_until = $2 WHERE id IN"
                 f" (SELECT id FROM reminders WHERE {_CLAIMABLE} AND (status = 'sending' OR due_at <= $1)"
                 f"  ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING {_COLUMNS}",
-                stamp(now), stamp(now + self._lease), limit,
-            )  # fmt: skip
+                stamp(now),
+                stamp(now + self._lease),
+                limit,
+            )
         )
         return sorted((reminder_from_row(r) for r in rows), key=lambda r: r.due_at)
 

@@ -50,7 +50,8 @@ class SqliteReminderStore:
                     )
                     for kind, due in plans.items():
                         conn.execute(
-                            "INSERT INTO reminders (user_id, preparation_id, kind, due_at, meeting_at, status, language)"
+                            "INSERT INTO reminders"
+                            " (user_id, preparation_id, kind, due_at, meeting_at, status, language)"
                             " VALUES (?, ?, ?, ?, ?, 'pending', ?)"
                             " ON CONFLICT (preparation_id, kind) DO UPDATE SET due_at = excluded.due_at,"
                             " meeting_at = excluded.meeting_at, status = 'pending', sent_at = NULL, lease_until = NULL,"

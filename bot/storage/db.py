@@ -75,7 +75,7 @@ def hold_run_lock(path: Path) -> IO[bytes] | None:
     so a crash never leaves it behind. Where ``fcntl`` is missing (Windows) nothing is checked.
     """
     if fcntl is None:  # pragma: no cover - Windows
-        return open(os.devnull, "rb")  # noqa: SIM115
+        return open(os.devnull, "rb")
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = open(path.with_name(path.name + ".run-lock"), "ab")  # noqa: SIM115 (held until exit)
     try:

@@ -77,9 +77,7 @@ class DraftQueries(RepositoryBase):
             self._drafts.put(user_id, None)
         return dropped
 
-    async def finish_form(
-        self, user_id: int, update_id: int | None, write: FormWrite[T]
-    ) -> tuple[bool, T | None]:
+    async def finish_form(self, user_id: int, update_id: int | None, write: FormWrite[T]) -> tuple[bool, T | None]:
         """The last step of a form, in one transaction: claim the update, write the result, drop the draft.
 
         A crash can no longer lose answers already acknowledged step by step: either

@@ -122,9 +122,7 @@ class PreparationQueries(UserQueries):
 
         self._users.put(user_id, await self._db.run(work))
 
-    def reflection_writer(
-        self, user_id: int, preparation_id: int, reflection: str
-    ) -> FormWrite[bool]:
+    def reflection_writer(self, user_id: int, preparation_id: int, reflection: str) -> FormWrite[bool]:
         """The write of a reflection, for ``finish_form``: True if the preparation was there."""
         now = _iso(self._clock())
         self._preparations.pop(preparation_id)

@@ -51,7 +51,9 @@ class TwoWorkers(BotHarness):
 async def two_workers(tmp_path: Path, pg_url: str) -> AsyncIterator[TwoWorkers]:
     first = build_harness(make_settings(tmp_path, db_url=pg_url))
     second = BotHarness(
-        build_application(make_settings(tmp_path, db_url=pg_url), request=InProcessRequest(first.api), rate_limited=False),
+        build_application(
+            make_settings(tmp_path, db_url=pg_url), request=InProcessRequest(first.api), rate_limited=False
+        ),
         first.api,
     )
     workers = TwoWorkers(first.app, first.api)
@@ -89,7 +91,8 @@ async def test_reminders_falling_due_on_two_workers_are_each_sent_once(two_worke
     prep_id = int(next(d for row in card.buttons for _, d in row if d.startswith("i:new:")).split(":")[2])
     svc = two_workers.app.bot_data["services"]
     meeting = datetime.now(UTC) + timedelta(hours=30)
-    kinds = {k: datetime.now(UTC) - timedelta(seconds=1) for k in (ReminderKind.EVENING_BEFORE, ReminderKind.HOUR_BEFORE)}
+    due = datetime.now(UTC) - timedelta(seconds=1)
+    kinds = {ReminderKind.EVENING_BEFORE: due, ReminderKind.HOUR_BEFORE: due}
     planned = await svc.reminders.plan(51, prep_id, kinds, meeting)
     before = len(two_workers.api.sent)
     apps = [two_workers.app, two_workers.twin.app]

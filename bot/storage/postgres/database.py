@@ -77,9 +77,7 @@ class PostgresDatabase:
         self.retries = 0
 
     async def open(self) -> None:
-        self._pool = await self._with_retry(
-            lambda: asyncpg.create_pool(self.dsn, min_size=1, max_size=self._pool_size)
-        )
+        self._pool = await self._with_retry(lambda: asyncpg.create_pool(self.dsn, min_size=1, max_size=self._pool_size))
         self._lock_pool = await asyncpg.create_pool(self.dsn, min_size=0, max_size=self._lock_pool_size)
         await self._with_retry(self._migrate)
 
@@ -135,8 +133,7 @@ class PostgresDatabase:
                 version = await conn.fetchval("SELECT max(version) FROM samenspraak_schema") or 0
                 if version > len(MIGRATIONS):
                     raise RuntimeError(
-                        f"database {version=} is newer than this program knows ({len(MIGRATIONS)}); "
-                        "upgrade samenspraak"
+                        f"database {version=} is newer than this program knows ({len(MIGRATIONS)}); upgrade samenspraak"
                     )
                 for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                     log.info("applying database migration %d", number)
@@ -181,11 +178,15 @@ class PostgresDatabase:
     async def _listen(self, ready: asyncio.Future[None]) -> None:
         """Keep one connection LISTENing; after a lost connection, listen again on a new one."""
 
+        pending: set[asyncio.Future[Any]] = set()  # callbacks still running (kept, so none is collected)
+
         def deliver(_conn: Any, _pid: int, _channel: str, payload: str) -> None:
             for callback in self._erase_callbacks:
                 outcome = callback(int(payload))
                 if asyncio.iscoroutine(outcome):
-                    asyncio.ensure_future(outcome)
+                    task = asyncio.ensure_future(outcome)
+                    pending.add(task)
+                    task.add_done_callback(pending.discard)
 
         while True:
             lost = asyncio.get_running_loop().create_future()
@@ -194,7 +195,7 @@ class PostgresDatabase:
             except _TRANSIENT:
                 await asyncio.sleep(0.5)
                 continue
-            conn.add_termination_listener(lambda _c: lost.done() or lost.set_result(None))
+            conn.add_termination_listener(lambda _c, lost=lost: lost.done() or lost.set_result(None))
             try:
                 await conn.add_listener(ERASE_CHANNEL, deliver)
                 if not ready.done():

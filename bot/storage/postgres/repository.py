@@ -204,7 +204,9 @@ class PostgresRepository:
                 "UPDATE users SET active_preparation_id = NULL WHERE user_id = $1 AND active_preparation_id = $2",
                 user_id, preparation_id,
             )  # fmt: skip
-            status = await conn.execute("DELETE FROM preparations WHERE id = $1 AND user_id = $2", preparation_id, user_id)
+            status = await conn.execute(
+                "DELETE FROM preparations WHERE id = $1 AND user_id = $2", preparation_id, user_id
+            )
             return _changed(status) > 0
 
         return await self._db.run(work)
@@ -372,7 +374,9 @@ class PostgresRepository:
                 cutoff,
             )
             purged = _changed(
-                await conn.execute("DELETE FROM preparations WHERE finished_at IS NOT NULL AND finished_at < $1", cutoff)
+                await conn.execute(
+                    "DELETE FROM preparations WHERE finished_at IS NOT NULL AND finished_at < $1", cutoff
+                )
             )
             await conn.execute("DELETE FROM processed_updates WHERE processed_at < $1", update_cutoff)
             return purged
