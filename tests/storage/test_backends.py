@@ -202,3 +202,49 @@ async def test_an_erase_reaches_every_worker(workers: list[Storage]) -> None:
     await _teacher_with_preparation(a)
     await a.repo.erase_user(7)
     assert await asyncio.wait_for(heard.get(), timeout=5) == 7
+
+
+async def test_postgresql_restarting_under_load_loses_nothing_acknowledged(tmp_path: Path, both_backends: str) -> None:
+    """Steps keep coming while the server restarts: every step that returned is stored, each once."""
+    if both_backends != "postgresql":
+        pytest.skip("a database server restarting is PostgreSQL's case")
+    from tests.pg import remove, start_server
+
+    server = start_server()  # a server of its own: the session's stays up for the other tests
+    try:
+        storage = make_storage(make_settings(tmp_path, db_url=server.new_database()))
+        await storage.db.open()
+        acknowledged: list[int] = []
+        failed: list[str] = []
+
+        async def teacher(user: int) -> None:
+            prep = None
+            for n in range(40):
+                update_id = user * 1000 + n
+                try:
+                    step = await storage.repo.save_step(
+                        update_id=update_id, user_id=user, preparation_id=prep, script_id="s", state=f'{{"n":{n}}}'
+                    )
+                except Exception as exc:  # the bot would not reply: not acknowledged
+                    failed.append(f"{type(exc).__name__}: {exc}")
+                    continue
+                prep = step.preparation_id
+                acknowledged.append(update_id)
+                await asyncio.sleep(0.02)
+
+        async def restart() -> None:
+            await asyncio.sleep(0.2)
+            await asyncio.to_thread(server.stop, "fast")
+            await asyncio.sleep(0.5)
+            await asyncio.to_thread(server.start)
+
+        await asyncio.gather(*(teacher(user) for user in range(1, 6)), restart())
+        db = storage.db
+        assert isinstance(db, PostgresDatabase)
+        stored = await db.run(lambda conn: conn.fetch("SELECT update_id FROM processed_updates"))
+        assert set(acknowledged) <= {r[0] for r in stored}  # nothing acknowledged is lost
+        assert db.retries > 0  # the restart really hit the workload
+        assert failed == [] and len(acknowledged) == 200  # the retries carried every step over the restart
+        await storage.db.close()
+    finally:
+        remove(server)

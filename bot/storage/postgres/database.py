@@ -102,10 +102,17 @@ class PostgresDatabase:
 
         async def once() -> T:
             async with self.pool.acquire() as conn:
-                if not transaction:
-                    return await work(conn)
-                async with conn.transaction():
-                    return await work(conn)
+                try:
+                    if not transaction:
+                        return await work(conn)
+                    async with conn.transaction():
+                        return await work(conn)
+                except asyncpg.exceptions.InternalClientError as exc:
+                    # The connection broke mid-transaction and the ROLLBACK could not be sent
+                    # ("cannot switch to state …"): the server rolls it back; run it again.
+                    if conn.is_closed() or "another operation" in str(exc):
+                        raise ConnectionError("connection lost during a transaction") from exc
+                    raise
 
         return await self._with_retry(once)
 
