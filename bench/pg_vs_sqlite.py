@@ -49,7 +49,7 @@ async def one_run(settings: Settings, latency: float) -> Run:
 
 def settings_for(db_path: Path | None, db_url: str | None) -> Settings:
     return Settings(db_path=db_path or Path("unused.sqlite3"), db_url=db_url, content_root=ROOT, token=None,
-                    flood_limit=10**9, max_concurrent_updates=256)  # fmt: skip
+                    flood_limit=10**9, max_concurrent_updates=256, tune_process=True)  # fmt: skip
 
 
 async def compare(folder: Path, new_pg_url: object, latency: float) -> tuple[Run, Run]:

@@ -200,7 +200,8 @@ def register_handlers(app: BotApp, settings: Settings) -> None:
 async def start_services(app: BotApp) -> None:
     """Open the database, register the command menu, catch up on reminders, plan daily clean-up."""
     svc: Services = app.bot_data["services"]
-    tune_gil_for_database_thread()
+    if svc.settings.tune_process:
+        tune_gil_for_database_thread()
     await svc.db.open()
     await svc.db.on_erase(lambda _user_id: forget_in_memory(svc))  # /wis on another worker (PostgreSQL)
     await purge(svc)  # ends by loading the caches (Repository.warm_up)
@@ -209,8 +210,9 @@ async def start_services(app: BotApp) -> None:
     start_polling(app)
     # Scripts, glossary index, catalogs and warm caches live as long as the bot: take them out of
     # the garbage collector's full scans. Each full scan paused every user for ~40 ms (measured).
-    gc.collect()  # start-up leftovers first: frozen garbage would never be freed
-    gc.freeze()
+    if svc.settings.tune_process:
+        gc.collect()  # start-up leftovers first: frozen garbage would never be freed
+        gc.freeze()
     if app.job_queue is not None:
         app.job_queue.run_repeating(_daily_purge, interval=timedelta(hours=24), first=timedelta(hours=1))
         app.job_queue.run_repeating(_flush_counts, interval=timedelta(seconds=30), first=timedelta(seconds=30))
@@ -219,7 +221,8 @@ async def start_services(app: BotApp) -> None:
 async def stop_services(app: BotApp) -> None:
     svc: Services = app.bot_data["services"]
     await drain_answers()  # button answers still in flight (run_polling drains them in post_stop)
-    gc.unfreeze()  # what start_services froze may be collected again (tests start many bots in one process)
+    if svc.settings.tune_process:
+        gc.unfreeze()  # what start_services froze may be collected again
     await svc.repo.flush_counts()
     await svc.db.close()
 

@@ -75,6 +75,10 @@ class Settings:
     #: are dropped with one polite note (a person tapping fast stays well below it).
     flood_limit: int = 20
     flood_window: float = 5.0
+    #: Process-wide tuning (the GIL's switch interval, ``gc.freeze`` after start), for a process
+    #: that is the bot and nothing else: ``samenspraak run`` and the benchmarks switch it on. Off
+    #: for the tests and the terminal chat, which build bots inside a process of their own.
+    tune_process: bool = False
 
     @property
     def dialogues_dir(self) -> Path:

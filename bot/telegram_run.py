@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import sys
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from telegram.error import InvalidToken, NetworkError
@@ -24,6 +25,7 @@ To try the bot without Telegram: samenspraak chat"""
 
 
 def run_bot(settings: Settings, *, webhook_url: str | None, listen: str, port: int) -> int:
+    settings = replace(settings, tune_process=True)  # this process is the bot: tune it for that
     if not settings.token:
         print(_NO_TOKEN, file=sys.stderr)
         return 2
