@@ -182,6 +182,16 @@ class Database:
         if conn is not None:
             await conn.close()
 
+    async def ready(self) -> bool:
+        """Open, and the schema is this program's (for a readiness probe)."""
+        if self._conn is None:
+            return False
+        try:
+            version = await self.run(lambda conn: conn.execute("PRAGMA user_version").fetchone()[0])
+        except (sqlite3.Error, RuntimeError):
+            return False
+        return bool(version == len(MIGRATIONS))
+
     @asynccontextmanager
     async def chat_lock(self, key: int) -> AsyncIterator[None]:
         """Nothing to do: one process owns the file, and its update processor orders each chat."""

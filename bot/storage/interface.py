@@ -47,6 +47,10 @@ class Database(Protocol):
 
     async def close(self) -> None: ...
 
+    async def ready(self) -> bool:
+        """Reachable and migrated: what a readiness probe (``/readyz``) asks."""
+        ...
+
     def chat_lock(self, key: int) -> AbstractAsyncContextManager[None]:
         """Hold this while one update of chat ``key`` is handled (other workers' updates of it wait)."""
         ...

@@ -116,3 +116,12 @@ async def test_a_claimed_reminder_is_taken_over_only_after_its_lease_ran_out(
     assert taken_over.id == planned.id
     await later.finish(planned.id, "sent")
     assert await later.claim_due() == [] and await storage.reminders.outstanding() == []
+
+
+async def test_an_open_database_is_ready_and_a_closed_one_is_not(tmp_path: Path) -> None:
+    storage = make_storage(make_settings(tmp_path))
+    assert not await storage.db.ready()
+    await storage.db.open()
+    assert await storage.db.ready()
+    await storage.db.close()
+    assert not await storage.db.ready()

@@ -150,6 +150,13 @@ class PostgresDatabase:
             finally:
                 await conn.execute("SELECT pg_advisory_unlock($1, 0)", LOCK_MIGRATE)
 
+    async def ready(self) -> bool:
+        """Reachable, and the schema is this program's (for a readiness probe)."""
+        try:
+            return await self.schema_version() == len(MIGRATIONS)
+        except (*_TRANSIENT, RuntimeError, asyncpg.PostgresError):
+            return False
+
     async def schema_version(self) -> int:
         return int(await self.run(lambda conn: conn.fetchval("SELECT max(version) FROM samenspraak_schema")) or 0)
 
@@ -162,17 +169,25 @@ class PostgresDatabase:
         """
         if self._lock_pool is None:
             raise RuntimeError("database is not open")
-        conn = await self._with_retry(self._lock_pool.acquire)
+        pool = self._lock_pool
+        conn = await self._with_retry(pool.acquire)
         try:
             transaction = conn.transaction()
             await transaction.start()
             await conn.execute("SELECT pg_advisory_xact_lock($1, $2)", LOCK_CHAT, lock_key(key))
-            try:
-                yield
-            finally:
-                await transaction.commit()
+        except BaseException:
+            await pool.release(conn)
+            raise
+        try:
+            yield
         finally:
-            await self._lock_pool.release(conn)
+            try:
+                await transaction.commit()  # ends the transaction: the lock is released
+            except (*_TRANSIENT, asyncpg.exceptions.InternalClientError) as exc:
+                # The connection is gone (and the lock with it): the update itself is done.
+                log.warning("chat lock connection lost (%s)", type(exc).__name__)
+            finally:
+                await pool.release(conn)
 
     async def on_erase(self, callback: Callable[[int], Awaitable[None] | None]) -> None:
         """Call ``callback`` in this worker whenever any worker erased a user (LISTEN/NOTIFY)."""
