@@ -126,9 +126,9 @@ class PostgresRepository:
             if not await claim_update(conn, update_id, now):
                 active_id = await conn.fetchval("SELECT active_preparation_id FROM users WHERE user_id = $1", user_id)
                 return StepResult(False, active_id if active_id is not None else preparation_id)
-            await ensure_user(conn, user_id, now)
             finished_at = now if finished else None
             if preparation_id is None:
+                await ensure_user(conn, user_id, now)  # (an existing preparation implies its user)
                 prep_id = await conn.fetchval(
                     "INSERT INTO preparations (user_id, script_id, state, finished_at, created_at, updated_at)"
                     " VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
