@@ -12,7 +12,7 @@ queues behind their own lock without taking the slots other users need.
 
 With several workers on one PostgreSQL database, a chat's updates may land on
 different workers: ``cross_process_lock`` (the database's ``chat_lock``, a
-transaction-scoped advisory lock there, nothing on SQLite) is then taken
+advisory lock held on a connection of its own there, nothing on SQLite) is then taken
 inside the in-process lock, so one chat's updates are applied one at a time
 across all workers.
 """
