@@ -26,7 +26,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from bench.full_stack import ROOT, USERS, BenchApi, BenchRequest, Driver, Run, describe, median_run, pct
+from bench.full_stack import (
+    ROOT,
+    USERS,
+    BenchApi,
+    BenchRequest,
+    Driver,
+    Run,
+    describe,
+    median_run,
+    pct,
+)
 from bot import app as app_module
 from bot.app import build_application, start_services, stop_services
 from bot.config import Settings
@@ -35,14 +45,14 @@ from bot.storage.db import tune_gil_for_database_thread
 ROUNDS = 3
 
 
-async def one_run(settings: Settings, latency: float) -> Run:
+async def one_run(settings: Settings, latency: float, users: int = USERS) -> Run:
     api = BenchApi(latency=latency)
     app = build_application(settings, request=BenchRequest(api), rate_limited=False)
     await app.initialize()
     await start_services(app)
     await app.start()
     try:
-        return await Driver(app, api).run(USERS, mixed=True)
+        return await Driver(app, api).run(users, mixed=True)
     finally:
         await app.stop()
         await stop_services(app)
