@@ -23,6 +23,10 @@ from bot.storage.postgres.repository import PostgresRepository
 from bot.storage.repository import SqliteRepository
 
 
+#: At most this many updates of different chats hold their chat's lock at once, per worker.
+LOCK_CONNECTIONS = 32
+
+
 @dataclass(frozen=True)
 class Storage:
     """The database and the stores on it (not yet open: ``db.open()`` migrates and connects)."""
@@ -35,7 +39,9 @@ class Storage:
 
 def make_storage(settings: Settings) -> Storage:
     if settings.db_url:
-        pg = PostgresDatabase(settings.db_url, lock_pool_size=settings.max_concurrent_updates)
+        # One lock connection per update in flight, up to LOCK_CONNECTIONS: each is a server process
+        # (forked at first use), and two cores gain nothing from more updates at once.
+        pg = PostgresDatabase(settings.db_url, lock_pool_size=min(settings.max_concurrent_updates, LOCK_CONNECTIONS))
         return Storage(pg, PostgresRepository(pg), PostgresInvitationStore(pg), PostgresReminderStore(pg))
     lite = SqliteDatabase(settings.db_path)
     return Storage(lite, SqliteRepository(lite), SqliteInvitationStore(lite), SqliteReminderStore(lite))
