@@ -22,7 +22,6 @@ from bot.storage.postgres.database import PostgresDatabase
 from bot.storage.postgres.repository import PostgresRepository
 from bot.storage.repository import SqliteRepository
 
-
 #: At most this many updates of different chats hold their chat's lock at once, per worker.
 LOCK_CONNECTIONS = 32
 
