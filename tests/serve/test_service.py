@@ -108,6 +108,8 @@ async def test_three_workers_answer_every_update_once_in_order_and_survive_a_kil
             assert [q for q, _ in itertools.groupby(questions)] == [q for q, _ in itertools.groupby(deduped)]
             doubled += len(got) - len(questions)
         assert 0 <= doubled <= len({d.update_id for d in failed})
+        print(f"kill -9 of one of 3 workers: {len(failed)} deliveries broken ({len({d.update_id for d in failed})}"
+              f" updates), all redelivered; {doubled} replies sent twice")  # fmt: skip
         await service.wait_ready(workers=3)  # the supervisor started a new worker
 
         # 3. /metrics, summed over all workers (the killed one's counts stay): no ids, no text.
@@ -116,7 +118,7 @@ async def test_three_workers_answer_every_update_once_in_order_and_survive_a_kil
         assert metric(text, "samenspraak_update_seconds_count") >= len(acknowledged)
         labels = set(re.findall(r"(\w+)=\"", text))
         assert labels <= {"kind", "reason", "le"}, labels
-        assert "opp" not in text.replace("samenspraak", "")
+        assert not re.search(r"\b(opp|tlv|mr)\b", text)
 
         # 4. A post without the secret: refused, and nothing is handled.
         sent_before = len(fake.api.sent)
@@ -140,7 +142,7 @@ async def test_three_workers_answer_every_update_once_in_order_and_survive_a_kil
     records = [json.loads(line) for line in lines]  # --log-json: every line one JSON object
     assert all({"time", "level", "logger", "message"} <= r.keys() for r in records)
     assert not any(str(FIRST_USER + n) in log for n in range(USERS))  # no user ids
-    assert "opp" not in " ".join(r["message"] for r in records).lower().replace("samenspraak", "")
+    assert not re.search(r"\b(opp|tlv|mr)\b", " ".join(r["message"] for r in records).lower())  # no question text
     assert code == 0, log[-2000:]
 
 
