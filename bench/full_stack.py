@@ -201,7 +201,8 @@ class Driver:
 
 async def full_stack(db: Path, latency: float = 0.0, users: int = USERS) -> Run:
     api = BenchApi(latency=latency)
-    settings = Settings(db_path=db, content_root=ROOT, token=None, flood_limit=10**9, max_concurrent_updates=256)
+    settings = Settings(db_path=db, content_root=ROOT, token=None, flood_limit=10**9, max_concurrent_updates=256,
+                        tune_process=True)  # fmt: skip
     app = build_application(settings, request=BenchRequest(api), rate_limited=False)
     await app.initialize()
     await start_services(app)

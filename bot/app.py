@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import logging
 from collections.abc import Callable, Coroutine
+from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 from typing import Any
 
@@ -26,6 +27,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import forms
+from bot.backends import make_storage
 from bot.coach import handlers as coach
 from bot.coach import practice_handlers as practice
 from bot.coach.scenes import SCENES, load_scenes
@@ -34,6 +36,7 @@ from bot.common import fallbacks, language, privacy, start
 from bot.common.callbacks import HomeButton, LanguageButton, PrivacyButton, RoleButton
 from bot.common.errors import on_error
 from bot.common.flood import FloodGuard
+from bot.common.privacy import forget_in_memory
 from bot.common.replies import drain_answers
 from bot.config import Settings
 from bot.glossary import handlers as glossary
@@ -42,7 +45,6 @@ from bot.i18n import N_, Catalogs, translating
 from bot.i18n import _ as translate
 from bot.i18n.locales import PARENT_LANGUAGES, SOURCE_LANGUAGE
 from bot.invitations import handlers as invitations
-from bot.invitations.store import InvitationStore
 from bot.letters import handlers as letters
 from bot.letters import photos
 from bot.letters.reader import LetterReader
@@ -51,11 +53,9 @@ from bot.processor import PerChatUpdateProcessor
 from bot.ptb_types import BotApp, BotAppBuilder
 from bot.ratelimit import PatientRateLimiter
 from bot.reminders import handlers as reminders
-from bot.reminders.scheduler import reschedule_all
-from bot.reminders.store import ReminderStore
+from bot.reminders.scheduler import reschedule_all, start_polling
 from bot.services import Services
-from bot.storage.db import Database, tune_gil_for_database_thread
-from bot.storage.repository import Repository
+from bot.storage.db import tune_gil_for_database_thread
 from bot.text_router import route_text
 from bot.voice import handlers as voice
 from bot.voice.service import VoiceService
@@ -93,21 +93,21 @@ def load_services(settings: Settings) -> Services:
     """Load and validate content and catalogs; raises ContentError naming file and line."""
     catalogs = Catalogs(settings.locales_dir)
     catalogs.load()
-    db = Database(settings.db_path)
+    storage = make_storage(settings)
     scripts = load_scripts(settings.dialogues_dir)
     glossary = Glossary.load(settings.glossary_dir, catalogs)
     letters = LetterReader(glossary)
     return Services(
         settings=settings,
-        db=db,
-        repo=Repository(db),
+        db=storage.db,
+        repo=storage.repo,
         catalogs=catalogs,
         scripts=scripts,
         scenes=load_scenes(settings.dialogues_dir / SCENES, scripts),
         glossary=glossary,
         letters=letters,
-        invitations=InvitationStore(db),
-        reminders=ReminderStore(db),
+        invitations=storage.invitations,
+        reminders=storage.reminders,
         photo_reader=PhotoReader(settings.tessdata),
         voice=VoiceService(
             glossary,
@@ -138,7 +138,7 @@ def build_application(
         .token(settings.token or OFFLINE_TOKEN)
         # No tg.ext.Defaults: every message goes out through bot/common/replies.py, which sets HTML and
         # "no link preview" itself; with Defaults, PTB inspects every parameter of every request for them.
-        .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
+        .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates, _cross_process_lock(svc)))
         .post_init(start_services)
         .post_stop(drain_answers)
         .post_shutdown(stop_services)
@@ -155,6 +155,11 @@ def build_application(
     application.bot_data["services"] = svc
     register_handlers(application, settings)
     return application
+
+
+def _cross_process_lock(svc: Services) -> Callable[[int], AbstractAsyncContextManager[None]] | None:
+    """The database's per-chat lock where other processes share the database (PostgreSQL), else none."""
+    return svc.db.chat_lock if svc.db.backend == "postgresql" else None
 
 
 def guards(settings: Settings) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
@@ -208,16 +213,20 @@ def register_handlers(app: BotApp, settings: Settings) -> None:
 async def start_services(app: BotApp) -> None:
     """Open the database, register the command menu, catch up on reminders, plan daily clean-up."""
     svc: Services = app.bot_data["services"]
-    tune_gil_for_database_thread()
+    if svc.settings.tune_process:
+        tune_gil_for_database_thread()
     await svc.db.open()
+    await svc.db.on_erase(lambda user_id: forget_in_memory(svc, user_id))  # /wis on another worker (PostgreSQL)
     await svc.voice.start()
     await purge(svc)  # ends by loading the caches (Repository.warm_up)
     await register_commands(app)
     await reschedule_all(app)
+    start_polling(app)
     # Scripts, glossary index, catalogs and warm caches live as long as the bot: take them out of
     # the garbage collector's full scans. Each full scan paused every user for ~40 ms (measured).
-    gc.collect()  # start-up leftovers first: frozen garbage would never be freed
-    gc.freeze()
+    if svc.settings.tune_process:
+        gc.collect()  # start-up leftovers first: frozen garbage would never be freed
+        gc.freeze()
     if app.job_queue is not None:
         app.job_queue.run_repeating(_daily_purge, interval=timedelta(hours=24), first=timedelta(hours=1))
         app.job_queue.run_repeating(_flush_counts, interval=timedelta(seconds=30), first=timedelta(seconds=30))
@@ -226,7 +235,8 @@ async def start_services(app: BotApp) -> None:
 async def stop_services(app: BotApp) -> None:
     svc: Services = app.bot_data["services"]
     await drain_answers()  # button answers still in flight (run_polling drains them in post_stop)
-    gc.unfreeze()  # what start_services froze may be collected again (tests start many bots in one process)
+    if svc.settings.tune_process:
+        gc.unfreeze()  # what start_services froze may be collected again
     await svc.repo.flush_counts()
     await svc.db.close()
     svc.voice.close()

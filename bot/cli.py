@@ -1,4 +1,4 @@
-"""The ``samenspraak`` command: chat, ask, check, run, web, site, stats, i18n.
+"""The ``samenspraak`` command: chat, ask, check, run, serve, webhook, web, site, stats, i18n.
 
 Each subcommand is a thin front end on the same code the Telegram bot runs.
 
@@ -19,14 +19,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config import Settings, default_content_root, default_db_path
+from bot.config import Settings, default_content_root, default_db_path, default_db_url, is_database_url
 from bot.logs import setup_logging
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     content = Path(args.content).resolve() if getattr(args, "content", None) else default_content_root()
-    db = Path(args.db) if getattr(args, "db", None) else default_db_path()
-    return Settings(db_path=db, content_root=content)
+    given = getattr(args, "db", None)
+    if given and is_database_url(given):
+        return Settings(db_url=given, content_root=content)
+    db = Path(given) if given else default_db_path()
+    return Settings(db_path=db, db_url=None if given else default_db_url(), content_root=content)
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -88,6 +91,20 @@ def cmd_web(args: argparse.Namespace) -> int:
     return run_web(settings, host=args.host, port=args.port, poll=args.poll)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from bot.serve.run import run_serve
+
+    level = logging.DEBUG if args.verbose else logging.INFO
+    return run_serve(_settings(args), host=args.host, port=args.port, workers=args.workers,
+                     webhook_url=args.webhook_url, log_json=args.log_json, log_level=level)  # fmt: skip
+
+
+def cmd_webhook(args: argparse.Namespace) -> int:
+    from bot.serve.run import run_set_webhook
+
+    return run_set_webhook(_settings(args), args.url)
+
+
 def cmd_site(args: argparse.Namespace) -> int:
     from bot.web.site import build_site
 
@@ -106,7 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
     def common(p: argparse.ArgumentParser, db: bool = True) -> None:
         p.add_argument("--content", help="content folder with dialogues/, glossary/, locales/ (default: built in)")
         if db:
-            p.add_argument("--db", help=f"SQLite database file (default: $SAMENSPRAAK_DB or {default_db_path()})")
+            p.add_argument(
+                "--db",
+                help=f"SQLite file or postgresql:// address (default: $SAMENSPRAAK_DB or {default_db_path()})",
+            )
 
     chat = sub.add_parser("chat", help="talk to the real bot in this terminal (no token, no network)")
     chat.add_argument("--lang", help="your Telegram language (nl, en, ar, ...); default nl")
@@ -159,6 +179,22 @@ def build_parser() -> argparse.ArgumentParser:
     common(web)
     web.set_defaults(func=cmd_web)
 
+    serve = sub.add_parser("serve", help="the service: webhook workers, /healthz, /readyz, /metrics and the pages")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (more than 1 needs PostgreSQL)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
+    serve.add_argument("--webhook-url", help="public https URL Telegram posts to; serve calls setWebhook once")
+    serve.add_argument("--log-json", action="store_true", help="log one JSON object a line")
+    serve.add_argument("--verbose", action="store_true")
+    common(serve)
+    serve.set_defaults(func=cmd_serve)
+
+    webhook = sub.add_parser("webhook", help="tell Telegram where the service is (once, not per worker)")
+    webhook.add_argument("action", choices=["set"])
+    webhook.add_argument("url", help="the public https URL of the webhook, e.g. https://bot.example/telegram/x")
+    common(webhook)
+    webhook.set_defaults(func=cmd_webhook)
+
     site = sub.add_parser("site", help="write the glossary pages as static files for a school's web site")
     site.add_argument("action", choices=["build"])
     site.add_argument("directory", help="folder to write w/<lang>/<term>.html into")
@@ -169,8 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command in ("run", "web"):  # a service: its log, with times
-        setup_logging(logging.DEBUG if args.verbose else logging.INFO, timestamps=True)
+    if args.command in ("run", "web", "serve"):  # a service: its log, with times
+        level = logging.DEBUG if args.verbose else logging.INFO
+        setup_logging(level, timestamps=True, json_lines=getattr(args, "log_json", False))
     else:  # a command in a terminal: warnings only
         setup_logging(logging.WARNING)
     try:

@@ -29,10 +29,21 @@ def default_content_root() -> Path:
     return _PACKAGE_DIR.parent
 
 
+def is_database_url(value: str) -> bool:
+    """True for a PostgreSQL address (``postgresql://…`` or ``postgres://…``), False for a file path."""
+    return value.startswith(("postgresql://", "postgres://"))
+
+
+def default_db_url() -> str | None:
+    """``SAMENSPRAAK_DB`` when it is a PostgreSQL address: the service backend."""
+    value = os.environ.get("SAMENSPRAAK_DB", "")
+    return value if is_database_url(value) else None
+
+
 def default_db_path() -> Path:
-    """``SAMENSPRAAK_DB``, else a file in the user's data directory (XDG)."""
+    """``SAMENSPRAAK_DB`` when it is a path, else a file in the user's data directory (XDG)."""
     override = os.environ.get("SAMENSPRAAK_DB")
-    if override:
+    if override and not is_database_url(override):
         return Path(override).expanduser()
     data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return data_home / "samenspraak" / "samenspraak.sqlite3"
@@ -57,6 +68,8 @@ class Settings:
     """Everything the application factory needs, resolved once at start."""
 
     db_path: Path = field(default_factory=default_db_path)
+    #: A PostgreSQL address: when set, the bot stores everything there instead of ``db_path``.
+    db_url: str | None = field(default_factory=default_db_url)
     content_root: Path = field(default_factory=default_content_root)
     token: str | None = field(default_factory=lambda: os.environ.get("TELEGRAM_BOT_TOKEN") or None)
     api_url: str | None = field(default_factory=lambda: os.environ.get("TELEGRAM_API_URL") or None)
@@ -85,6 +98,10 @@ class Settings:
     #: are dropped with one polite note (a person tapping fast stays well below it).
     flood_limit: int = 20
     flood_window: float = 5.0
+    #: Process-wide tuning (the GIL's switch interval, ``gc.freeze`` after start), for a process
+    #: that is the bot and nothing else: ``samenspraak run`` and the benchmarks switch it on. Off
+    #: for the tests and the terminal chat, which build bots inside a process of their own.
+    tune_process: bool = False
 
     @property
     def dialogues_dir(self) -> Path:

@@ -9,7 +9,10 @@ question), and httpx logs request URLs, which hold the bot token.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+from datetime import UTC, datetime
 
 #: Loggers that write message texts (or the token) below INFO.
 TEXT_LOGGERS = ("telegram", "httpx", "httpcore", "hpack")
@@ -17,11 +20,44 @@ TEXT_LOGGERS = ("telegram", "httpx", "httpcore", "hpack")
 CHATTY_LOGGERS = ("httpx", "apscheduler")
 
 
-def setup_logging(level: int = logging.WARNING, *, timestamps: bool = False) -> None:
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line (``serve --log-json``), for a log collector: time, level, logger, pid,
+    message. An exception adds its type and frames (``bot.common.errors.describe_error``'s rule: the
+    exception's own message may quote what a user typed, so it is left out)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "pid": record.process,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            entry["error"] = f"{type(error).__module__}.{type(error).__qualname__}"
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def setup_logging(level: int = logging.WARNING, *, timestamps: bool = False, json_lines: bool = False) -> None:
     """Configure the root logger once for this process, then keep text out of the logs."""
-    fmt = "%(levelname)s %(name)s: %(message)s"
-    logging.basicConfig(level=level, format=f"%(asctime)s {fmt}" if timestamps else fmt)
+    if json_lines:
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonFormatter())
+        logging.basicConfig(level=level, handlers=[handler])
+    else:
+        fmt = "%(levelname)s %(name)s: %(message)s"
+        logging.basicConfig(level=level, format=f"%(asctime)s {fmt}" if timestamps else fmt)
     keep_text_out_of_logs()
+
+
+def setup_worker_logging() -> None:
+    """A worker process started by ``serve --workers N`` logs as its parent was told to (environment)."""
+    setup_logging(
+        int(os.environ.get("SAMENSPRAAK_LOG_LEVEL", logging.INFO)),
+        timestamps=True,
+        json_lines=os.environ.get("SAMENSPRAAK_LOG_JSON") == "1",
+    )
 
 
 def keep_text_out_of_logs() -> None:

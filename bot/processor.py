@@ -9,12 +9,19 @@ one chat wait for each other; different chats run side by side, up to a cap.
 
 The cap is applied *after* the per-chat lock, so a user flooding the bot
 queues behind their own lock without taking the slots other users need.
+
+With several workers on one PostgreSQL database, a chat's updates may land on
+different workers: ``cross_process_lock`` (the database's ``chat_lock``, a
+advisory lock held on a connection of its own there, nothing on SQLite) is then taken
+inside the in-process lock, so one chat's updates are applied one at a time
+across all workers.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from telegram import Update
@@ -24,7 +31,7 @@ from telegram.ext import BaseUpdateProcessor
 _QUEUED_LIMIT = 100_000
 
 
-def ordering_key(update: object) -> object:
+def ordering_key(update: object) -> tuple[str, int | None]:
     """Updates with the same key are handled in arrival order."""
     if isinstance(update, Update):
         if update.effective_chat is not None:
@@ -37,8 +44,13 @@ def ordering_key(update: object) -> object:
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Concurrent across chats, sequential within a chat."""
 
-    def __init__(self, max_active: int) -> None:
+    def __init__(
+        self,
+        max_active: int,
+        cross_process_lock: Callable[[int], AbstractAsyncContextManager[None]] | None = None,
+    ) -> None:
         super().__init__(_QUEUED_LIMIT)
+        self._cross_process_lock = cross_process_lock
         self._active = asyncio.BoundedSemaphore(max_active)
         self._locks: dict[object, asyncio.Lock] = {}
         self._waiting: dict[object, int] = {}
@@ -51,7 +63,11 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock, self._active:
-                await coroutine
+                if self._cross_process_lock is None or key[1] is None:
+                    await coroutine
+                else:
+                    async with self._cross_process_lock(key[1]):
+                        await coroutine
         finally:
             self._waiting[key] -= 1
             if not self._waiting[key]:  # forget idle chats so the dict does not grow forever

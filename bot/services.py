@@ -14,8 +14,7 @@ from bot.invitations.store import InvitationStore
 from bot.letters.reading import PhotoReader
 from bot.reminders.store import ReminderStore
 from bot.storage.cache import LRU
-from bot.storage.db import Database
-from bot.storage.repository import Repository
+from bot.storage.interface import Database, Repository
 
 if TYPE_CHECKING:
     from bot.coach.engine import Progress

@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import json
 
+from bot.backends import make_storage
 from bot.config import Settings
-from bot.storage.db import Database
-from bot.storage.repository import Repository
 
 
 async def run_stats(settings: Settings, *, as_json: bool) -> int:
-    db = Database(settings.db_path)
-    await db.open()
+    storage = make_storage(settings)
+    await storage.db.open()
     try:
-        terms, unmatched = await Repository(db).question_stats()
+        terms, unmatched = await storage.repo.question_stats()
     finally:
-        await db.close()
+        await storage.db.close()
     if as_json:
         print(json.dumps({
             "terms": [{"key": k, "count": c} for k, c in terms],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import sys
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from telegram.error import InvalidToken, NetworkError
@@ -12,6 +13,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import Settings
 from bot.content.loading import ContentError
+from bot.storage.db import hold_run_lock
 
 log = logging.getLogger(__name__)
 
@@ -23,15 +25,26 @@ To try the bot without Telegram: samenspraak chat"""
 
 
 def run_bot(settings: Settings, *, webhook_url: str | None, listen: str, port: int) -> int:
+    settings = replace(settings, tune_process=True)  # this process is the bot: tune it for that
     if not settings.token:
         print(_NO_TOKEN, file=sys.stderr)
         return 2
+    run_lock = None
+    if not settings.db_url:
+        run_lock = hold_run_lock(settings.db_path)
+        if run_lock is None:
+            print(
+                f"samenspraak run: another bot is already running on {settings.db_path}. One SQLite file "
+                "serves one bot process; for several workers use PostgreSQL (README: As a service).",
+                file=sys.stderr,
+            )
+            return 2
     try:
         application = build_application(settings)
     except ContentError as exc:
         print(f"samenspraak run: the content has errors (see samenspraak check):\n{exc}", file=sys.stderr)
         return 1
-    log.info("database: %s", settings.db_path)
+    log.info("database: %s", "PostgreSQL" if settings.db_url else settings.db_path)  # (an address may hold a password)
     try:
         if webhook_url:
             application.run_webhook(

@@ -26,10 +26,15 @@ from bot.ptb_types import BotApp
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+#: Set by the ``both_backends`` fixture (tests/conftest.py) while a test runs on PostgreSQL.
+DATABASE_URL: str | None = None
+
+
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     # Tests tap faster than any person: flood control is tested on its own (test_flood.py).
     values: dict[str, Any] = {
         "db_path": tmp_path / "samenspraak.sqlite3",
+        "db_url": DATABASE_URL,
         "content_root": REPO_ROOT,
         "token": None,
         "flood_limit": 10_000,

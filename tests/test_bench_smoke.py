@@ -33,3 +33,21 @@ async def test_full_stack_and_floor_answer_every_update_of_every_user(tmp_path: 
     with sqlite3.connect(tmp_path / "full.sqlite3") as conn:
         steps = conn.execute("SELECT COUNT(*) FROM processed_updates").fetchone()[0]
     assert steps >= 3 * (bench.UPDATES_PER_USER // 2)  # the teachers' presses and answers were stored
+
+
+async def test_the_same_workload_runs_on_postgresql(tmp_path: Path, pg_url: str) -> None:
+    """bench/pg_vs_sqlite.py's PostgreSQL side: every update answered, the teachers' steps stored there."""
+    import asyncpg
+
+    updates_per_user = _bench().UPDATES_PER_USER
+    sys.path.insert(0, str(ROOT))
+    from bench.pg_vs_sqlite import one_run, settings_for
+
+    run = await one_run(settings_for(None, pg_url), 0.0, users=6)
+    assert len(run.latencies) == 6 * updates_per_user
+    conn = await asyncpg.connect(pg_url)
+    try:
+        steps = await conn.fetchval("SELECT COUNT(*) FROM processed_updates")
+    finally:
+        await conn.close()
+    assert steps >= 3 * (updates_per_user // 2)

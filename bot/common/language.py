@@ -80,7 +80,7 @@ async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE, co
     query = update.callback_query
     if query is None or update.effective_user is None:
         return
-    await services(context).repo.set_language(update.effective_user.id, code)
+    await services(context).repo.set_language(update.effective_user.id, code, update.update_id)
     set_language(code)
     await answer_query(query)
     await show_menu(update, context, prefix=_("De taal is nu: {language}.").format(language=language_name(code)))

@@ -13,7 +13,7 @@ from bot.common.fallbacks import stale_button
 from bot.common.replies import answer_query, esc, keyboard, replace_or_reply, reply
 from bot.i18n import _, ngettext
 from bot.i18n.locales import language_name
-from bot.services import services
+from bot.services import Services, services
 
 
 async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -59,6 +59,13 @@ async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             days=services(context).settings.retention_days
         ),
     ]
+    if services(context).db.backend == "postgresql":  # a server keeps deleted rows a while (README)
+        lines.append(
+            _(
+                "Na het wissen staan uw gegevens nog een tijd in oude databasebestanden en back-ups "
+                "van de beheerder, tot die worden overschreven."
+            )
+        )
     buttons = [[(_("🗑 Alles wissen"), PrivacyButton("erase").pack())]] if record is not None else []
     if record is not None:
         buttons.append([(_("📄 Alles als bestand"), PrivacyButton("export").pack())])
@@ -104,14 +111,19 @@ async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if user is None:
         return
     svc = services(context)
-    await svc.repo.erase_user(user.id)
-    svc.progress_cache.clear()  # parsed preparations held in memory go too,
-    svc.glossary.forget_questions()  # and the recent questions (their texts),
-    svc.voice.forget_user(user.id)  # and that we told them the voice is a computer's,
-    format_moment.cache_clear()  # and formatted meeting dates
+    await svc.repo.erase_user(user.id)  # on PostgreSQL this also tells the other workers to forget
+    forget_in_memory(svc, user.id)
     if update.callback_query:
         await answer_query(update.callback_query)
     await replace_or_reply(update, _("Alles is gewist. Met /start begint u opnieuw."))
+
+
+def forget_in_memory(svc: Services, user_id: int) -> None:
+    """What this process holds in memory that came from users goes with an erase."""
+    svc.progress_cache.clear()  # parsed preparations
+    svc.voice.forget_user(user_id)  # that we told them the voice is a computer's
+    svc.glossary.forget_questions()  # the recent questions (their texts)
+    format_moment.cache_clear()  # formatted meeting dates
 
 
 async def keep(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -35,7 +35,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await services(context).repo.drop_draft(user.id)  # back to the menu: no form waits for text
     role = _ROLE_PAYLOADS.get(payload.lower())
     if role is not None:
-        await services(context).repo.set_role(user.id, role)
+        # With the update id: a redelivered /start cannot undo a role chosen since.
+        await services(context).repo.set_role(user.id, role, update.update_id)
     await show_menu(update, context)
 
 
@@ -48,7 +49,7 @@ async def choose_role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if button is None:
         await stale_button(update, context)
         return
-    await services(context).repo.set_role(update.effective_user.id, button.role)
+    await services(context).repo.set_role(update.effective_user.id, button.role, update.update_id)
     await answer_query(query)
     await show_menu(update, context)
 

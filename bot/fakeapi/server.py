@@ -30,6 +30,7 @@ from aiohttp import web
 
 from bot.fakeapi.core import FakeBotApi
 from bot.fakeapi.models import UploadedFile
+from bot.fakeapi.webhook import WebhookDelivery
 
 _MAX_UPLOAD = 50 * 1024 * 1024  # Telegram's upload limit for bots
 
@@ -42,6 +43,8 @@ class FakeBotApiServer:
         self.host = host
         self.port = port
         self._runner: web.AppRunner | None = None
+        self.webhook = WebhookDelivery(self.api)
+        """Posts updates to the bot once it called setWebhook (bot/fakeapi/webhook.py)."""
 
     @property
     def base_url(self) -> str:
@@ -64,9 +67,11 @@ class FakeBotApiServer:
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
         self.port = int(self._runner.addresses[0][1])
+        self.webhook.start()
 
     async def stop(self) -> None:
         """End pending long polls first, so shutting down never waits for a poll timeout."""
+        await self.webhook.stop()
         await self.api.aclose()
         if self._runner is not None:
             await self._runner.cleanup()

@@ -249,7 +249,8 @@ async def open_invitation(update: Update, context: ContextTypes.DEFAULT_TYPE, to
     svc = services(context)
     status, invitation = ("unknown", None)
     if looks_like_token(token):
-        status, invitation = await svc.invitations.open(token, viewer_id=user.id)
+        # With the update id: a redelivered link is not counted as a second opening.
+        status, invitation = await svc.invitations.open(token, viewer_id=user.id, update_id=update.update_id)
     record = await svc.repo.get_user(user.id)
     language = (
         (record.language if record and record.language else None)

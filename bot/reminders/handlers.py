@@ -113,7 +113,7 @@ async def switch(
         return
     wanted = {r.kind for r in await services(context).reminders.for_preparation(user.id, prep_id)}
     wanted = wanted | {kind} if on else wanted - {kind}
-    await _plan(context, user.id, prep_id, wanted)
+    await _plan(context, user.id, prep_id, wanted, update.update_id)
     await show_menu(update, context, prep_id)
 
 
@@ -124,8 +124,18 @@ async def replan(context: ContextTypes.DEFAULT_TYPE, user_id: int, prep_id: int)
         await _plan(context, user_id, prep_id, planned)
 
 
-async def _plan(context: ContextTypes.DEFAULT_TYPE, user_id: int, prep_id: int, kinds: set[ReminderKind]) -> None:
-    """Store exactly ``kinds`` for this preparation, at times computed from the current card."""
+async def _plan(
+    context: ContextTypes.DEFAULT_TYPE,
+    user_id: int,
+    prep_id: int,
+    kinds: set[ReminderKind],
+    update_id: int | None = None,
+) -> None:
+    """Store exactly ``kinds`` for this preparation, at times computed from the current card.
+
+    ``update_id``: when this update's only write is the plan (a switch pressed), it is recorded
+    with it, so a redelivered press cannot switch back what the teacher switched since.
+    """
     found = await _meeting(context, user_id, prep_id)
     meeting, follow_up = found if found is not None else (None, None)
     if meeting is None:
@@ -138,7 +148,9 @@ async def _plan(context: ContextTypes.DEFAULT_TYPE, user_id: int, prep_id: int, 
             plans[kind] = due
     # Telegram's language_code is known only now, while the teacher writes: keep the language with
     # the reminders, so they arrive in it even if the teacher never chose one with /taal.
-    stored = await services(context).reminders.plan(user_id, prep_id, plans, meeting, current_language())
+    stored = await services(context).reminders.plan(
+        user_id, prep_id, plans, meeting, current_language(), update_id=update_id
+    )
     for reminder in stored:
         schedule(context.application, reminder)
 

@@ -1,10 +1,15 @@
-"""Reminders on the JobQueue, backed by SQLite.
+"""Reminders on the JobQueue, backed by the database.
 
 JobQueue jobs live in memory and vanish on restart, so the database is the
 truth: at start every outstanding reminder is scheduled again; one that fell
 due while the bot was down is sent at once with a line saying it is late, or
 -- when it was meant for before a meeting that has already begun -- dropped
 with a short note to the teacher. Never silently.
+
+Every worker also polls the database (``deliver_due``, every ``POLL_EVERY``):
+that finds reminders planned on another worker, and reminders whose worker died
+mid-send once their lease ran out. Whoever claims a reminder's lease first sends
+it; the others find it taken (bot/reminders/store.py).
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ log = logging.getLogger(__name__)
 LATE_AFTER = timedelta(minutes=2)
 #: After a network error or 5xx, try again this much later.
 RETRY_AFTER = timedelta(seconds=60)
+#: How often every worker looks for due reminders it did not schedule itself.
+POLL_EVERY = timedelta(seconds=30)
 
 
 def _services(app: BotApp) -> Services:
@@ -76,12 +83,36 @@ async def _fire(context: ContextTypes.DEFAULT_TYPE) -> None:
         await deliver(context.application, reminder_id)
 
 
+async def deliver_due(app: BotApp) -> int:
+    """Claim and send every reminder that is due (or whose lease ran out); how many were claimed."""
+    svc = _services(app)
+    claimed = await svc.reminders.claim_due()
+    for reminder in claimed:
+        await send_claimed(app, reminder)
+    return len(claimed)
+
+
+async def _poll(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await deliver_due(context.application)
+
+
+def start_polling(app: BotApp, every: timedelta = POLL_EVERY) -> None:
+    """Look for due reminders every ``every`` (first after one interval: start has rescheduled all)."""
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(_poll, interval=every, first=every, name="reminders-poll")
+
+
 async def deliver(app: BotApp, reminder_id: int) -> None:
     """Send one reminder: claimed in the database first, marked sent after Telegram accepted it."""
-    svc = _services(app)
-    reminder = await svc.reminders.claim(reminder_id)
+    reminder = await _services(app).reminders.claim(reminder_id)
     if reminder is None:
-        return  # already sent, dropped or cancelled
+        return  # already sent, dropped or cancelled, or another worker holds its lease
+    await send_claimed(app, reminder)
+
+
+async def send_claimed(app: BotApp, reminder: Reminder) -> None:
+    """Send a reminder whose lease this worker holds; record what Telegram answered."""
+    svc = _services(app)
     now = datetime.now(UTC)
     user = await svc.repo.get_user(reminder.user_id)
     language = delivery_language(user.language if user else None, reminder.language)
@@ -101,6 +132,7 @@ async def deliver(app: BotApp, reminder_id: int) -> None:
         return
     except TelegramError as exc:
         log.warning("reminder %d not delivered (%s); trying again later", reminder.id, type(exc).__name__)
+        await svc.reminders.release(reminder.id)  # any worker may try again (the poll, or the job below)
         if app.job_queue is not None:
             app.job_queue.run_once(_fire, when=RETRY_AFTER, data=reminder.id, name=f"reminder-{reminder.id}")
         return

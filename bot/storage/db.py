@@ -27,16 +27,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, Literal, TypeVar
 
 import aiosqlite
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows has no fcntl: the run lock is not checked there
+    fcntl = None  # type: ignore[assignment]
 
 from bot.storage.migrations import MIGRATIONS
 
@@ -58,6 +64,26 @@ def tune_gil_for_database_thread() -> None:
     640 ms -> 120 ms, throughput +10 %. Process-wide; this process is the bot.
     """
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
+
+
+def hold_run_lock(path: Path) -> IO[bytes] | None:
+    """Lock ``<file>.run-lock`` for as long as this process lives; None if another process holds it.
+
+    Two ``samenspraak run`` on one SQLite file would each trust their own caches and hand out
+    stale state: the second must refuse loudly. (The terminal chat takes no such lock: two chats
+    may share a file, as different users.) The operating system drops the lock with the process,
+    so a crash never leaves it behind. Where ``fcntl`` is missing (Windows) nothing is checked.
+    """
+    if fcntl is None:  # pragma: no cover - Windows
+        return open(os.devnull, "rb")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path.with_name(path.name + ".run-lock"), "ab")  # noqa: SIM115 (held until exit)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return None
+    return handle
 
 
 #: How long work on aiosqlite's thread waits for another process's write lock.
@@ -122,6 +148,8 @@ class _RedoAlone(Exception):
 class Database:
     """The bot's SQLite database file."""
 
+    backend: Literal["sqlite"] = "sqlite"
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self._conn: aiosqlite.Connection | None = None
@@ -153,6 +181,24 @@ class Database:
         conn, self._conn = self._conn, None  # from here on run() refuses, and nothing runs inline
         if conn is not None:
             await conn.close()
+
+    async def ready(self) -> bool:
+        """Open, and the schema is this program's (for a readiness probe)."""
+        if self._conn is None:
+            return False
+        try:
+            version = await self.run(lambda conn: conn.execute("PRAGMA user_version").fetchone()[0])
+        except (sqlite3.Error, RuntimeError):
+            return False
+        return bool(version == len(MIGRATIONS))
+
+    @asynccontextmanager
+    async def chat_lock(self, key: int) -> AsyncIterator[None]:
+        """Nothing to do: one process owns the file, and its update processor orders each chat."""
+        yield
+
+    async def on_erase(self, callback: Callable[[int], Awaitable[None] | None]) -> None:
+        """Nothing to do: the process that erases is the only one, and clears its own memory."""
 
     async def run(self, work: Callable[[sqlite3.Connection], T], *, alone: bool = False) -> T:
         """Run ``work(connection)`` in the next batch and return its result once committed.

@@ -9,12 +9,12 @@ in one transaction.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from typing import TypeVar
 
 from bot.storage.base import RepositoryBase
 from bot.storage.cache import MISSING
 from bot.storage.db import transaction
+from bot.storage.interface import FormWrite
 from bot.storage.records import _claim_update, _ensure_user, _iso
 
 T = TypeVar("T")
@@ -77,22 +77,22 @@ class DraftQueries(RepositoryBase):
             self._drafts.put(user_id, None)
         return dropped
 
-    async def finish_form(
-        self, user_id: int, update_id: int | None, write: Callable[[sqlite3.Connection], T]
-    ) -> tuple[bool, T | None]:
+    async def finish_form(self, user_id: int, update_id: int | None, write: FormWrite[T]) -> tuple[bool, T | None]:
         """The last step of a form, in one transaction: claim the update, write the result, drop the draft.
 
         A crash can no longer lose answers already acknowledged step by step: either
         the result is stored and the draft gone, or nothing happened and the draft
         is still there. ``(False, None)`` when the update was seen before.
         """
+        if write.backend != "sqlite":
+            raise TypeError(f"a {write.backend} write cannot run on SQLite")
         now = _iso(self._clock())
 
         def work(conn: sqlite3.Connection) -> tuple[bool, T | None]:
             with transaction(conn):
                 if update_id is not None and not _claim_update(conn, update_id, now):
                     return False, None
-                result = write(conn)
+                result: T = write.apply(conn)
                 conn.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
                 return True, result
 

@@ -87,4 +87,8 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE reminders ADD COLUMN language TEXT
     """,
+    # 5: a lease on a reminder being sent (bot/reminders/store.py): a claim ends at this moment
+    """
+    ALTER TABLE reminders ADD COLUMN lease_until TEXT
+    """,
 )

@@ -10,10 +10,10 @@ for, though it writes all three.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from dataclasses import replace
 
 from bot.storage.db import transaction
+from bot.storage.interface import FormWrite
 from bot.storage.records import (
     PreparationRecord,
     StepResult,
@@ -122,9 +122,7 @@ class PreparationQueries(UserQueries):
 
         self._users.put(user_id, await self._db.run(work))
 
-    def reflection_writer(
-        self, user_id: int, preparation_id: int, reflection: str
-    ) -> Callable[[sqlite3.Connection], bool]:
+    def reflection_writer(self, user_id: int, preparation_id: int, reflection: str) -> FormWrite[bool]:
         """The write of a reflection, for ``finish_form``: True if the preparation was there."""
         now = _iso(self._clock())
         self._preparations.pop(preparation_id)
@@ -138,7 +136,7 @@ class PreparationQueries(UserQueries):
                 == 1
             )
 
-        return write
+        return FormWrite("sqlite", write)
 
     async def get_preparation(self, user_id: int, preparation_id: int) -> PreparationRecord | None:
         """One preparation, only if it belongs to ``user_id`` (a teacher's notes are theirs alone)."""

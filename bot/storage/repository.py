@@ -28,6 +28,7 @@ __all__ = [
     "PreparationRecord",
     "Repository",
     "Role",
+    "SqliteRepository",
     "StepResult",
     "UserRecord",
     "unmatched_for_stats",
@@ -36,5 +37,13 @@ __all__ = [
 
 
 # PreparationQueries and PrivacyQueries build on UserQueries, so it comes after them here.
-class Repository(PreparationQueries, DraftQueries, QuestionCounts, PrivacyQueries, UserQueries):
-    """Async access to users, preparations and anonymous counters."""
+class SqliteRepository(PreparationQueries, DraftQueries, QuestionCounts, PrivacyQueries, UserQueries):
+    """Async access to users, preparations and anonymous counters in the SQLite file.
+
+    The other backend is ``bot.storage.postgres.repository.PostgresRepository``; both satisfy
+    ``bot.storage.interface.Repository``, which is what the rest of the bot is typed against.
+    """
+
+
+#: The SQLite repository under its first name (tests and tools construct it as ``Repository(db)``).
+Repository = SqliteRepository

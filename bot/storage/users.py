@@ -12,7 +12,8 @@ from typing import Any
 
 from bot.storage.base import RepositoryBase
 from bot.storage.cache import MISSING
-from bot.storage.records import Role, UserRecord, _iso
+from bot.storage.db import transaction
+from bot.storage.records import Role, UserRecord, _claim_update, _ensure_user, _iso, _read_user
 
 
 class UserQueries(RepositoryBase):
@@ -83,13 +84,17 @@ class UserQueries(RepositoryBase):
         self._drafts.put(user_id, draft)
         return user
 
-    async def set_role(self, user_id: int, role: Role) -> UserRecord:
-        return await self._update_user(user_id, "role", role)
+    async def set_role(self, user_id: int, role: Role, update_id: int | None = None) -> UserRecord:
+        return await self._update_user(user_id, "role", role, update_id)
 
-    async def set_language(self, user_id: int, language: str) -> UserRecord:
-        return await self._update_user(user_id, "language", language)
+    async def set_language(self, user_id: int, language: str, update_id: int | None = None) -> UserRecord:
+        return await self._update_user(user_id, "language", language, update_id)
 
-    async def _update_user(self, user_id: int, column: str, value: Any) -> UserRecord:
+    async def _update_user(self, user_id: int, column: str, value: Any, update_id: int | None) -> UserRecord:
+        """Set one column, recording ``update_id`` (when given) in the same transaction.
+
+        A redelivered update finds its id recorded and changes nothing; the row is read again.
+        """
         now = _iso(self._clock())
         if column not in ("role", "language"):
             raise ValueError(column)
@@ -98,6 +103,15 @@ class UserQueries(RepositoryBase):
             return known  # nothing changes: no write
 
         def work(conn: sqlite3.Connection) -> UserRecord:
+            if update_id is not None:
+                with transaction(conn):
+                    if not _claim_update(conn, update_id, now):
+                        _ensure_user(conn, user_id, now)
+                        return _read_user(conn, user_id)
+                    return _upsert(conn)
+            return _upsert(conn)
+
+        def _upsert(conn: sqlite3.Connection) -> UserRecord:
             # One statement (an upsert that returns the row): atomic on its own, one GIL handoff.
             row = conn.execute(
                 f"INSERT INTO users (user_id, {column}, created_at, updated_at) VALUES (?, ?, ?, ?)"

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 
-def bot_env(db: Path, token: str | None, api_url: str | None) -> dict[str, str]:
+def bot_env(db: Path | str, token: str | None, api_url: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SAMENSPRAAK_"))}
     env["SAMENSPRAAK_DB"] = str(db)
     env["PYTHONUNBUFFERED"] = "1"
@@ -20,7 +20,7 @@ def bot_env(db: Path, token: str | None, api_url: str | None) -> dict[str, str]:
     return env
 
 
-async def start_bot(db: Path, token: str | None, api_url: str | None, *args: str) -> asyncio.subprocess.Process:
+async def start_bot(db: Path | str, token: str | None, api_url: str | None, *args: str) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", *args,
         env=bot_env(db, token, api_url),

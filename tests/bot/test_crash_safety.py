@@ -18,15 +18,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 
 from bot.fakeapi.core import FakeBotApi
 from bot.fakeapi.server import FakeBotApiServer
+from tests import harness
 from tests.bot.processes import start_bot, stop_bot
 
 TOKEN = "777:CRASH-TEST"
 USERS = list(range(301, 313))
-pytestmark = pytest.mark.e2e
+# On SQLite and again on a throwaway PostgreSQL (tests/conftest.py): the same kills, the same checks.
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("both_backends")]
 
 
 @dataclass
@@ -96,13 +99,25 @@ async def _act(api: FakeBotApi, teacher: Teacher) -> bool:
     return True
 
 
+async def _stored_states(db: Path | str) -> dict[int, str]:
+    """Each user's stored preparation state, read straight from the database the bot used."""
+    if isinstance(db, str):
+        conn = await asyncpg.connect(db)
+        try:
+            return {int(r[0]): str(r[1]) for r in await conn.fetch("SELECT user_id, state FROM preparations")}
+        finally:
+            await conn.close()
+    with sqlite3.connect(db) as lite:
+        return dict(lite.execute("SELECT user_id, state FROM preparations").fetchall())
+
+
 async def _ready(api: FakeBotApi, since: int) -> None:
     await api.wait_for(lambda s: s.method == "setMyCommands", timeout=30, start=since)
 
 
 async def test_sigkill_mid_preparation_loses_no_acknowledged_answer_and_applies_nothing_twice(tmp_path: Path) -> None:
     rng = random.Random(20261122)
-    db = tmp_path / "crash.sqlite3"
+    db: Path | str = harness.DATABASE_URL or tmp_path / "crash.sqlite3"
     api = FakeBotApi(token=TOKEN, bot_username="samenspraak_crash_bot")
     teachers = [Teacher(user) for user in USERS]
     async with FakeBotApiServer(api) as server:
@@ -134,8 +149,7 @@ async def test_sigkill_mid_preparation_loses_no_acknowledged_answer_and_applies_
         code = await stop_bot(process)
         assert code == 0
 
-    with sqlite3.connect(db) as conn:
-        rows = dict(conn.execute("SELECT user_id, state FROM preparations").fetchall())
+    rows = await _stored_states(db)
     assert set(rows) == set(USERS)
     for teacher in teachers:
         state = json.loads(rows[teacher.user])

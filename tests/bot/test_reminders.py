@@ -18,6 +18,9 @@ from tests.harness import BotHarness, build_harness, finish_preparation, make_se
 
 TEACHER = 1
 
+# Every test here runs on SQLite and again on a throwaway PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("both_backends")
+
 
 async def _prepared(tmp_path: Path) -> tuple[BotHarness, int]:
     bot = build_harness(make_settings(tmp_path))

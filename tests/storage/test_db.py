@@ -1,4 +1,7 @@
-"""The storage layer: migrations, one-hop transactions, and what a crash or an erase leaves behind."""
+"""The SQLite backend: migrations, one-hop transactions, and what a crash or an erase leaves behind.
+
+What both backends must do alike is tested in tests/storage/test_backends.py.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage.db import CHECKPOINT_EVERY, Database, transaction
+from bot.storage.interface import FormWrite
 from bot.storage.migrations import MIGRATIONS
 from bot.storage.repository import Repository
 
@@ -45,7 +49,7 @@ async def test_a_database_from_before_reminder_languages_upgrades_and_keeps_its_
     from datetime import UTC, datetime, timedelta
 
     from bot.reminders.planning import ReminderKind
-    from bot.reminders.store import ReminderStore
+    from bot.reminders.store_sqlite import SqliteReminderStore as ReminderStore
 
     path = tmp_path / "v3.sqlite3"
     due = datetime.now(UTC) + timedelta(days=1)
@@ -140,9 +144,9 @@ async def test_caches_agree_with_the_database_after_a_restart(tmp_path: Path) ->
 async def test_retention_erases_old_finished_preparations_and_expired_invitations(db: Database) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from bot.invitations.store import InvitationStore
+    from bot.invitations.store_sqlite import SqliteInvitationStore as InvitationStore
     from bot.reminders.planning import ReminderKind
-    from bot.reminders.store import ReminderStore
+    from bot.reminders.store_sqlite import SqliteReminderStore as ReminderStore
 
     long_ago = datetime.now(UTC) - timedelta(days=120)
     old = Repository(db, clock=lambda: long_ago)
@@ -172,10 +176,10 @@ async def test_finishing_a_form_is_all_or_nothing_and_happens_once(db: Database)
         conn.execute("INSERT INTO invitations (token_hash) VALUES ('x')")  # violates NOT NULL: the write fails
 
     with pytest.raises(sqlite3.IntegrityError):
-        await repo.finish_form(9, 100, failing)
+        await repo.finish_form(9, 100, FormWrite("sqlite", failing))
     assert await repo.get_draft(9) is not None  # nothing lost: the draft is still there
 
-    from bot.invitations.store import InvitationStore
+    from bot.invitations.store_sqlite import SqliteInvitationStore as InvitationStore
 
     store = InvitationStore(db)
     step = await repo.save_step(update_id=1, user_id=9, preparation_id=None, script_id="s", state="{}")
@@ -387,3 +391,19 @@ async def test_work_over_many_rows_runs_on_aiosqlites_thread(db: Database) -> No
     await repo.export_user(1)
     await repo.question_stats()
     assert db.batches_on_thread - before >= 5
+
+
+def test_a_second_bot_process_on_one_sqlite_file_is_refused(tmp_path: Path) -> None:
+    """``samenspraak run`` takes this lock first; a second one on the same file gets None and says so."""
+    from bot.storage.db import hold_run_lock
+
+    first = hold_run_lock(tmp_path / "bot.sqlite3")
+    assert first is not None
+    assert hold_run_lock(tmp_path / "bot.sqlite3") is None  # (a separate open file: as another process)
+    other = hold_run_lock(tmp_path / "other.sqlite3")
+    assert other is not None
+    other.close()
+    first.close()  # the process ends: the lock goes with it
+    again = hold_run_lock(tmp_path / "bot.sqlite3")
+    assert again is not None
+    again.close()

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from bot.app import load_services
-from bot.invitations.store import InvitationStore
+from bot.invitations.store_sqlite import SqliteInvitationStore as InvitationStore
 from bot.services import Services
 from bot.storage.db import Database
 from bot.storage.repository import Repository

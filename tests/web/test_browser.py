@@ -52,7 +52,7 @@ class Site:
         self.base, self.db, self.tokens, self.ids = base, db, tokens, ids
 
     async def opened(self, name: str) -> bool:
-        from bot.invitations.store import InvitationStore
+        from bot.invitations.store_sqlite import SqliteInvitationStore as InvitationStore
         from bot.storage.db import Database
 
         db = Database(self.db)

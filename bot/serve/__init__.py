@@ -1,0 +1,1 @@
+"""``samenspraak serve``: the bot as a service (webhook workers, health, metrics, pages)."""

@@ -1,0 +1,1 @@
+"""The PostgreSQL backend (asyncpg): several workers on one database, exactly once across them."""
