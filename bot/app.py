@@ -57,6 +57,8 @@ from bot.reminders.scheduler import reschedule_all, start_polling
 from bot.services import Services
 from bot.storage.db import tune_gil_for_database_thread
 from bot.text_router import route_text
+from bot.voice import handlers as voice
+from bot.voice.service import VoiceService
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,7 @@ def load_services(settings: Settings) -> Services:
     storage = make_storage(settings)
     scripts = load_scripts(settings.dialogues_dir)
     glossary = Glossary.load(settings.glossary_dir, catalogs)
+    letters = LetterReader(glossary)
     return Services(
         settings=settings,
         db=storage.db,
@@ -102,10 +105,18 @@ def load_services(settings: Settings) -> Services:
         scripts=scripts,
         scenes=load_scenes(settings.dialogues_dir / SCENES, scripts),
         glossary=glossary,
-        letters=LetterReader(glossary),
+        letters=letters,
         invitations=storage.invitations,
         reminders=storage.reminders,
         photo_reader=PhotoReader(settings.tessdata),
+        voice=VoiceService(
+            glossary,
+            letters.scanner,
+            enabled=settings.voice,
+            programs=settings.voice_programs,
+            cache_dir=settings.voice_cache_dir,
+            cache_bytes=settings.voice_cache_bytes,
+        ),
         forms={form.id: form for form in FORMS},
     )
 
@@ -180,6 +191,8 @@ def register_handlers(app: BotApp, settings: Settings) -> None:
     features = coach.handlers() + practice.handlers() + invitations.handlers() + reminders.handlers()
     for handler in features + forms.handlers() + glossary.handlers():
         app.add_handler(handler)
+    for handler in voice.handlers():  # the "🔊" button under explanations, letters and invitations
+        app.add_handler(handler)
     for handler in photos.handlers():  # photos and PDFs of letters (stickers, voice ... go to the fallback)
         app.add_handler(handler)
 
@@ -203,7 +216,8 @@ async def start_services(app: BotApp) -> None:
     if svc.settings.tune_process:
         tune_gil_for_database_thread()
     await svc.db.open()
-    await svc.db.on_erase(lambda _user_id: forget_in_memory(svc))  # /wis on another worker (PostgreSQL)
+    await svc.db.on_erase(lambda user_id: forget_in_memory(svc, user_id))  # /wis on another worker (PostgreSQL)
+    await svc.voice.start()
     await purge(svc)  # ends by loading the caches (Repository.warm_up)
     await register_commands(app)
     await reschedule_all(app)
@@ -225,6 +239,7 @@ async def stop_services(app: BotApp) -> None:
         gc.unfreeze()  # what start_services froze may be collected again
     await svc.repo.flush_counts()
     await svc.db.close()
+    svc.voice.close()
 
 
 async def register_commands(app: BotApp) -> None:

@@ -1,4 +1,4 @@
-"""The ``samenspraak`` command: chat, ask, check, run, stats, i18n.
+"""The ``samenspraak`` command: chat, ask, check, run, web, site, stats, i18n.
 
 Each subcommand is a thin front end on the same code the Telegram bot runs.
 
@@ -80,6 +80,25 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_bot(_settings(args), webhook_url=args.webhook_url, listen=args.listen, port=args.port)
 
 
+def cmd_web(args: argparse.Namespace) -> int:
+    from bot.web.serve import run_web
+
+    settings = _settings(args)
+    if args.public_url:
+        from dataclasses import replace
+
+        settings = replace(settings, public_url=args.public_url)
+    return run_web(settings, host=args.host, port=args.port, poll=args.poll)
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    from bot.web.site import build_site
+
+    written = build_site(_settings(args), Path(args.directory))
+    print(f"{written} pages written to {args.directory}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="samenspraak",
@@ -136,12 +155,27 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--verbose", action="store_true")
     common(run)
     run.set_defaults(func=cmd_run)
+
+    web = sub.add_parser("web", help="serve the web pages: invitations (/u/...) and the glossary (/w/...)")
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    web.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
+    web.add_argument("--poll", action="store_true", help="also run the bot (long polling) in this process")
+    web.add_argument("--public-url", help="the address parents reach the pages at (default $SAMENSPRAAK_PUBLIC_URL)")
+    web.add_argument("--verbose", action="store_true")
+    common(web)
+    web.set_defaults(func=cmd_web)
+
+    site = sub.add_parser("site", help="write the glossary pages as static files for a school's web site")
+    site.add_argument("action", choices=["build"])
+    site.add_argument("directory", help="folder to write w/<lang>/<term>.html into")
+    common(site, db=False)
+    site.set_defaults(func=cmd_site)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "run":  # a service: its log, with times
+    if args.command in ("run", "web"):  # a service: its log, with times
         setup_logging(logging.DEBUG if args.verbose else logging.INFO, timestamps=True)
     else:  # a command in a terminal: warnings only
         setup_logging(logging.WARNING)

@@ -49,6 +49,15 @@ def default_db_path() -> Path:
     return data_home / "samenspraak" / "samenspraak.sqlite3"
 
 
+def default_voice_cache() -> Path:
+    """``SAMENSPRAAK_VOICE_CACHE``, else a folder in the user's cache directory (XDG)."""
+    override = os.environ.get("SAMENSPRAAK_VOICE_CACHE")
+    if override:
+        return Path(override).expanduser()
+    cache_home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache_home / "samenspraak" / "voice"
+
+
 def _optional_path(variable: str) -> Path | None:
     value = os.environ.get(variable)
     return Path(value).expanduser() if value else None
@@ -69,6 +78,20 @@ class Settings:
     #: Tesseract's language data (a folder with nld.traineddata); None: the usual places. A folder
     #: without it switches photo reading off (the bot then says so kindly).
     tessdata: Path | None = field(default_factory=lambda: _optional_path("SAMENSPRAAK_TESSDATA"))
+    #: The address parents reach the web pages at (``samenspraak web``), e.g. https://school.example/samenspraak.
+    #: When set, the teacher's invitation text carries the page's link (works without Telegram).
+    public_url: str | None = field(default_factory=lambda: os.environ.get("SAMENSPRAAK_PUBLIC_URL") or None)
+    #: The bot's Telegram username, for the pages' "open in Telegram" links (the bot itself knows it).
+    bot_username: str | None = field(default_factory=lambda: os.environ.get("SAMENSPRAAK_BOT_USERNAME") or None)
+    #: Voice messages ("🔊 Listen"): off with SAMENSPRAAK_VOICE=off; also off where the programs are missing.
+    voice: bool = field(default_factory=lambda: os.environ.get("SAMENSPRAAK_VOICE", "on").lower() != "off")
+    #: The speech engine and the Opus encoder (names on PATH or full paths).
+    voice_programs: tuple[str, str] = ("espeak-ng", "opusenc")
+    #: Spoken explanations kept on disk (content only, nothing about a user), and the folder's size limit.
+    voice_cache_dir: Path = field(default_factory=default_voice_cache)
+    voice_cache_bytes: int = field(
+        default_factory=lambda: int(os.environ.get("SAMENSPRAAK_VOICE_CACHE_MB", "50")) * 1024 * 1024
+    )
     #: Updates handled at once (different users); each user's updates stay in order.
     max_concurrent_updates: int = 32
     #: Flood control: more than this many updates from one user within ``flood_window`` seconds

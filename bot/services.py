@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bot.forms import Form
     from bot.glossary.service import Glossary
     from bot.letters.reader import LetterReader
+    from bot.voice.service import VoiceService
 
 
 @dataclass
@@ -39,6 +40,8 @@ class Services:
     reminders: ReminderStore
     #: Reads photographed and PDF letters in worker processes (bot/letters/reading.py).
     photo_reader: PhotoReader
+    #: Voice messages: espeak-ng + opusenc, and the cache of spoken explanations (bot/voice/).
+    voice: VoiceService
     #: The short forms (invitation, reflection) by id, composed by the application factory.
     forms: Mapping[str, Form] = field(default_factory=dict)
     #: Practice scenes (dialogues/oefenen), keyed by id.

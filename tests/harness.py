@@ -38,6 +38,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "content_root": REPO_ROOT,
         "token": None,
         "flood_limit": 10_000,
+        "voice_cache_dir": tmp_path / "voice-cache",
     }
     values.update(overrides)
     return Settings(**values)
@@ -180,7 +181,7 @@ async def finish_preparation(
     for _ in range(80):
         last = replies[-1] if replies else bot.last_with_buttons(user)
         datas = [d for row in last.buttons for _, d in row]
-        if any(d.startswith("i:new:") for d in datas):
+        if any(d.startswith("c:file:") for d in datas):  # "📄 Kaart als bestand": only under a finished card
             return last
         finish = [d for d in datas if d.startswith("c:f:")]
         confirm = [d for d in datas if d.startswith("c:k:")]

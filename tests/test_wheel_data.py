@@ -14,6 +14,10 @@ DATA_FILES = (
     "bot/glossary/data/language_cues.yaml",
     "bot/glossary/data/spelled_letters.yaml",
     "bot/letters/data/letter_forms.yaml",
+    # the web pages' templates and stylesheet (bot/web)
+    "bot/web/templates/base.html",
+    "bot/web/templates/invitation.html",
+    "bot/web/templates/site.css",
 )
 
 

@@ -293,6 +293,17 @@ def card(script: Script, progress: Progress, translate: Translate = _same, langu
     return build_card(script, progress.history, progress.answers, translate, language)
 
 
+def chose_no_parent_meeting(script: Script, progress: Progress) -> bool:
+    """True when an answer on the current path says "no conversation with the parents now"."""
+    for step_id in progress.history:
+        step = script.step(step_id) if script.has_step(step_id) else None
+        if isinstance(step, ChoiceStep):
+            chosen = progress.answers.get(step_id)
+            if any(option.no_parent_meeting and option.value == chosen for option in step.options):
+                return True
+    return False
+
+
 # -- moving between steps -------------------------------------------------------------------
 
 

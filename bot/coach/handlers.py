@@ -83,11 +83,13 @@ async def show_progress(
         text = card_html(card, context.bot.username, header, limit=MAX_MESSAGE_LENGTH - telegram_length(reflection))
         # "Oefen je eerste minuut" only when the card has a first minute to practise: a route that
         # stops before it (the child may be unsafe, so no parent talk now) offers no rehearsal.
-        practise = any(
+        parent_meeting = not engine.chose_no_parent_meeting(script, progress)
+        practise = parent_meeting and any(
             scene.opening.from_step is None or bool(progress.answers.get(scene.opening.from_step))
             for scene in scenes_for(svc.scenes, record.script_id)
         )
-        await replace_or_reply(update, text + reflection, keyboard(done_buttons(record.id, practise=practise)))
+        rows = done_buttons(record.id, practise=practise, parent_meeting=parent_meeting)
+        await replace_or_reply(update, text + reflection, keyboard(rows))
         return
     if progress.at_review:
         card = engine.card(script, progress, translate, language)

@@ -179,6 +179,11 @@ class Option(Located):
     value: str
     label: str = Field(min_length=1)
     card: str | None = Field(default=None, description="how the choice reads on the card (default: label)")
+    no_parent_meeting: bool = Field(
+        default=False,
+        description="this choice means: no conversation with the parents now (the child may be unsafe); "
+        "the finished card then offers no invitation, no reminders and no rehearsal",
+    )
 
 
 class YesNoLabel(Located):

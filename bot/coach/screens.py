@@ -91,13 +91,16 @@ def review_screen(card: Card, view: StepView, prep_id: int, revision: int, bot_u
     return text, rows
 
 
-def done_buttons(prep_id: int, *, practise: bool = False) -> Rows:
-    """The finished card's buttons; ``practise`` adds "oefen je eerste minuut" (a scene exists)."""
+def done_buttons(prep_id: int, *, practise: bool = False, parent_meeting: bool = True) -> Rows:
+    """The finished card's buttons; ``practise`` adds "oefen je eerste minuut" (a scene exists).
+    Without a ``parent_meeting`` (the teacher chose "the child may not be safe now") there is nothing
+    to invite the parents to or be reminded of: offering it would suggest the talk should go ahead."""
     rows: Rows = [[(T_("🎭 Oefen je eerste minuut"), PracticeCardButton("k", prep_id).pack())]] if practise else []
     rows.append([(T_("📄 Kaart als bestand"), CoachCardButton("file", prep_id).pack()),
                  (T_("✏️ Aanpassen"), CoachCardButton("edit", prep_id).pack())])  # fmt: skip
-    rows.append([(T_("✉️ Uitnodiging voor ouders"), InvitationButton("new", prep_id).pack()),
-                 (T_("⏰ Herinneringen"), ReminderButton("menu", prep_id).pack())])  # fmt: skip
+    if parent_meeting:
+        rows.append([(T_("✉️ Uitnodiging voor ouders"), InvitationButton("new", prep_id).pack()),
+                     (T_("⏰ Herinneringen"), ReminderButton("menu", prep_id).pack())])  # fmt: skip
     rows.append([(T_("📝 Terugblik na het gesprek"), ReminderButton("refl", prep_id).pack()),
                  (T_("🏠 Menu"), HomeButton().pack())])  # fmt: skip
     return rows

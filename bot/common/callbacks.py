@@ -69,6 +69,8 @@ __all__ = [
     "ReminderButton",
     "ReminderSwitchButton",
     "RoleButton",
+    "VoiceMessageButton",
+    "VoiceTermButton",
     "decode",
 ]
 
@@ -343,6 +345,36 @@ class FormButton(CallbackData, prefix="f"):
     value: str = ""
 
 
+# -- voice ("🔊 Listen") ---------------------------------------------------------------------------
+
+
+class _InLanguage:
+    language: str
+
+    def __post_init__(self) -> None:
+        if self.language not in PARENT_LANGUAGES:
+            raise ValueError(f"not a language of the bot: {self.language!r}")
+
+
+class VoiceTermButton(_InLanguage, CallbackData, prefix="v"):
+    """``v:<view>:<term key>:<language>``: hear a glossary screen -- short (t), more (d), what to do (a)."""
+
+    view: Literal["t", "d", "a"]
+    key: str
+    language: str
+
+
+class VoiceMessageButton(_InLanguage, CallbackData, prefix="v"):
+    """``v:m:<language>``: hear the message this button is under (a letter's list, an invitation).
+
+    It carries no text: the pressed message comes with the press, so nothing of the parent's
+    letter is stored to be read aloud later.
+    """
+
+    source: Literal["m"]
+    language: str
+
+
 #: Every kind of button the bot sends. Classes that share a prefix are told apart by their fields.
 BUTTONS: tuple[type[CallbackData], ...] = (
     RoleButton, HomeButton, LanguagesButton, LanguageButton, PrivacyButton,
@@ -350,8 +382,8 @@ BUTTONS: tuple[type[CallbackData], ...] = (
     PracticePageButton, PracticeSceneButton, PracticeCardButton, PracticeStepButton,
     GlossaryPageButton, GlossaryTermButton,
     InvitationButton, ReminderButton, ReminderSwitchButton, FormButton,
+    VoiceTermButton, VoiceMessageButton,
 )  # fmt: skip
-
 
 
 def _routes() -> dict[str, dict[str | None, type[CallbackData]]]:

@@ -112,16 +112,17 @@ async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     svc = services(context)
     await svc.repo.erase_user(user.id)  # on PostgreSQL this also tells the other workers to forget
-    forget_in_memory(svc)
+    forget_in_memory(svc, user.id)
     if update.callback_query:
         await answer_query(update.callback_query)
     await replace_or_reply(update, _("Alles is gewist. Met /start begint u opnieuw."))
 
 
-def forget_in_memory(svc: Services) -> None:
+def forget_in_memory(svc: Services, user_id: int) -> None:
     """What this process holds in memory that came from users goes with an erase."""
     svc.progress_cache.clear()  # parsed preparations
     svc.glossary.forget_questions()  # the recent questions (their texts)
+    svc.voice.forget_user(user_id)  # that we told them the voice is a computer's
     format_moment.cache_clear()  # formatted meeting dates
 
 

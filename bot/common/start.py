@@ -10,10 +10,11 @@ from bot.common.fallbacks import stale_button
 from bot.common.menus import show_menu
 from bot.common.replies import answer_query, reply
 from bot.glossary.handlers import show_term_from_link
-from bot.i18n import _
+from bot.i18n import _, current_language
 from bot.invitations.handlers import open_invitation
 from bot.services import services
 from bot.storage.records import Role
+from bot.voice.handlers import listening_note
 
 #: /start payloads that choose a role directly (links on a school website).
 _ROLE_PAYLOADS: dict[str, Role] = {"leraar": "teacher", "teacher": "teacher", "ouder": "parent", "parent": "parent"}
@@ -90,7 +91,8 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             "/stop – stoppen\n\n"
             "Vraag het ook altijd aan de school. Zij helpen u graag."
         )
-    await reply(update, text)
+        text += "\n\n" + listening_note(services(context).voice, current_language())
+    await reply(update, text.rstrip())
 
 
 async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -19,7 +19,7 @@ from bot.fakeapi.html_check import (
     format_text,
     utf16_length,
 )
-from bot.fakeapi.models import ApiError, SentDocument, UploadedFile, bad_request
+from bot.fakeapi.models import ApiError, SentDocument, SentVoice, UploadedFile, bad_request
 from bot.fakeapi.outcome import Outcome
 from bot.fakeapi.settings import SettingsMethods
 from bot.fakeapi.validation import (
@@ -30,6 +30,10 @@ from bot.fakeapi.validation import (
     get_json,
     get_str,
 )
+from bot.voice.ogg import read_ogg_opus
+
+#: Telegram's upload limit for bots (multipart), in bytes.
+MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the same "
@@ -312,6 +316,58 @@ class BotMethods(SettingsMethods):
             content_dict["caption_entities"] = caption_entities
         message = self._new_bot_message(chat_id, content_dict, params, markup)
         self.documents.append(SentDocument(chat_id, message["message_id"], name, content, mime, caption or None))
+        return Outcome(message, chat_id, message)
+
+    async def _api_sendVoice(self, params: dict[str, Any]) -> Outcome:
+        """A voice note: an OGG/Opus upload (at most 50 MB), or the file_id of a voice Telegram has.
+
+        Telegram plays only OGG/Opus (or MP3/M4A) as a voice message and would deliver other
+        audio as a plain file; the bot only ever means a voice note, so the fake refuses
+        anything that is not a well-formed OGG/Opus stream (checked from its pages, the
+        duration from the last granule position). A file_id must be one Telegram issued, for a
+        voice ("can't use file of type Document as Voice" otherwise).
+        """
+        chat_id = self._chat_id(params)
+        voice = params.get("voice")
+        if isinstance(voice, str) and voice.startswith("attach://"):
+            voice = params.get(voice.removeprefix("attach://"))
+        if voice is None or voice == "":
+            raise bad_request("there is no voice in the request")
+        caption, caption_entities = self._formatted(params, "caption", "caption_entities", caption=True)
+        markup = self._markup(params)
+        if isinstance(voice, UploadedFile):
+            if not voice.content:
+                raise bad_request("file must be non-empty")
+            if len(voice.content) > MAX_UPLOAD_SIZE:
+                raise ApiError(413, "Request Entity Too Large")
+            info = read_ogg_opus(voice.content)
+            if info is None:
+                raise bad_request("voice must be an OGG file encoded with OPUS (the fake does not send other audio)")
+            file_id, unique_id = self.new_file_ids()
+            stored = self.files.add(file_id, unique_id, voice.content, folder="voice", extension="oga")
+            duration, content, uploaded = round(info.duration), voice.content, True
+        else:
+            known = self.files.get(str(voice))
+            if known is None:
+                raise bad_request("wrong file identifier/HTTP URL specified")
+            if known.folder != "voice":
+                raise bad_request(f"can't use file of type {known.folder.rstrip('s').title()} as Voice")
+            stored, content, uploaded = known, None, False
+            info = read_ogg_opus(known.content or b"")
+            duration = round(info.duration) if info else 0
+        duration = get_int(params, "duration") or duration
+        content_dict: dict[str, Any] = {
+            "voice": {"file_id": stored.file_id, "file_unique_id": stored.unique_id, "duration": duration,
+                      "mime_type": "audio/ogg", "file_size": stored.size},
+        }  # fmt: skip
+        if caption:
+            content_dict["caption"] = caption
+        if caption_entities:
+            content_dict["caption_entities"] = caption_entities
+        message = self._new_bot_message(chat_id, content_dict, params, markup)
+        self.voices.append(
+            SentVoice(chat_id, message["message_id"], stored.file_id, content, duration, uploaded, caption or None)
+        )
         return Outcome(message, chat_id, message)
 
     # -- files ---------------------------------------------------------------

@@ -116,6 +116,19 @@ class SentDocument:
 
 
 @dataclass
+class SentVoice:
+    """A voice message the bot sent: uploaded (``uploaded``, with its bytes) or re-sent by file_id."""
+
+    chat_id: int
+    message_id: int
+    file_id: str
+    content: bytes | None
+    duration: int
+    uploaded: bool
+    caption: str | None = None
+
+
+@dataclass
 class Fault:
     """A pending injected failure or delay (see :meth:`FakeBotApi.inject_fault`)."""
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.fakeapi.files import FileStore
-from bot.fakeapi.models import Fault, RequestRecord, SentDocument, SentRequest
+from bot.fakeapi.models import Fault, RequestRecord, SentDocument, SentRequest, SentVoice
 
 _SUPERGROUP_BASE = 1_000_000_000_000  # supergroup and channel ids are -100xxxxxxxxxx
 
@@ -111,6 +111,8 @@ class FakeState:
         self.callback_answers: list[dict[str, Any]] = []
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.documents: list[SentDocument] = []
+        self.voices: list[SentVoice] = []
+        """Voice messages the bot sent (sendVoice), uploads and file_id re-sends alike."""
         self.files = FileStore()
         """Every file users (and the bot) sent, for getFile and downloads."""
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}

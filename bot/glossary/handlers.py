@@ -10,12 +10,14 @@ from bot.common.fallbacks import stale_button
 from bot.common.replies import answer_query, encode_markup, esc, keyboard, replace_or_reply, reply
 from bot.glossary import render
 from bot.glossary.normalize import normalize
-from bot.glossary.service import Glossary, GlossaryAnswer
+from bot.glossary.render import Rows
+from bot.glossary.service import Glossary, GlossaryAnswer, TermText
 from bot.i18n import T_, _, current_language, using_language
 from bot.i18n.locales import negotiate
 from bot.ptb_types import Handler
 from bot.services import Services, services
 from bot.storage.cache import MISSING
+from bot.voice.handlers import listen_row
 
 #: Longest question we look at; a parent's question is a line, not a letter.
 MAX_QUESTION = 300
@@ -86,7 +88,7 @@ def answer_screen(svc: Services, answer: GlossaryAnswer) -> tuple[str, str]:
         text = esc(render.not_found_text(answer, [n for _k, n in names]))
     else:
         related = _names(glossary, answer.term.related, answer.language)
-        text, rows = render.html_first(answer), render.term_buttons(answer.term, related)
+        text, rows = render.html_first(answer), term_rows(svc, answer.term, related)
     screen = (text, encode_markup(keyboard(rows)))
     svc.answer_screens.put(shown, screen)
     return screen
@@ -105,7 +107,7 @@ async def show_term_from_link(update: Update, context: ContextTypes.DEFAULT_TYPE
     )
     await services(context).repo.count_question(language, key, None)
     related = _names(glossary, term.related, language)
-    await reply(update, render.html_first(answer), keyboard(render.term_buttons(term, related)))
+    await reply(update, render.html_first(answer), keyboard(term_rows(services(context), term, related)))
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -141,12 +143,20 @@ async def _show_term(update: Update, context: ContextTypes.DEFAULT_TYPE, button:
         answer = GlossaryAnswer(
             query=button.key, language=language, term=term, reviewed=svc.catalogs.review_status(language).reviewed
         )
-        await reply(update, render.html_first(answer), keyboard(render.term_buttons(term, related)))
+        await reply(update, render.html_first(answer), keyboard(term_rows(svc, term, related)))
         return
     section = "detail" if button.view == "d" else "actions"
     await replace_or_reply(
-        update, render.html_section(term, section), keyboard(render.term_buttons(term, related, shown=section))
+        update, render.html_section(term, section), keyboard(term_rows(svc, term, related, shown=section))
     )
+
+
+def term_rows(svc: Services, term: TermText, related: list[tuple[str, str]], shown: str = "short") -> Rows:
+    """A term screen's buttons: "more" / "what can I do", then "🔊 Listen" (where the language can be
+    heard) on a row of its own, then the related terms."""
+    view = {"short": "t", "detail": "d", "actions": "a"}[shown]
+    rows = render.term_buttons(term, related, shown=shown)
+    return rows[:1] + listen_row(svc, view, term.key, term.language) + rows[1:]
 
 
 async def _ask_for_a_term(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

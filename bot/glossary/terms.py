@@ -64,6 +64,8 @@ class Term(BaseModel):
     context_words: str = ""
     sources: tuple[Source, ...] = Field(min_length=1)
     line: int = 0
+    #: The glossary file's name without ".yaml" ("passend_onderwijs"): the group the web pages list it under.
+    theme: str = ""
 
     @field_validator("key")
     @classmethod
@@ -112,7 +114,7 @@ def load_glossary(folder: Path) -> dict[str, Term]:
                 problems.append(ContentProblem(path, line, "each term is a mapping"))
                 continue
             try:
-                term = Term.model_validate({**raw, "line": line})
+                term = Term.model_validate({**raw, "line": line, "theme": path.stem})
             except ValidationError as exc:
                 for error in exc.errors():
                     field = str(error["loc"][0]) if error["loc"] else ""

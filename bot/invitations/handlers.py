@@ -38,6 +38,7 @@ from bot.invitations.store import Invitation
 from bot.invitations.tokens import deep_link, looks_like_token
 from bot.ptb_types import Handler
 from bot.services import services
+from bot.voice.handlers import message_listen_row
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,9 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: i
     if not applied or invitation is None:  # seen before: the invitation exists; show the list
         await show_status(update, context, prep_id)
         return
-    link = deep_link(context.bot.username, token)
+    # With a public address for the web pages (SAMENSPRAAK_PUBLIC_URL), parents get the page: it opens in
+    # any phone browser, no Telegram needed, and offers "open in Telegram" to those who have it.
+    link = web_link(svc.settings.public_url, token) or deep_link(context.bot.username, token)
     language = values["language"]
     paste_parent = paste_text(language, meeting_at, link)
     paste_dutch = paste_text("nl", meeting_at, link)
@@ -87,6 +90,11 @@ async def _create(update: Update, context: ContextTypes.DEFAULT_TYPE, prep_id: i
     ]
     await reply(update, text, keyboard(rows))
     log.info("invitation %d created", invitation.id)
+
+
+def web_link(public_url: str | None, token: str) -> str | None:
+    """The invitation's web page (bot/web), when the pages have a public address."""
+    return f"{public_url.rstrip('/')}/u/{token}" if public_url else None
 
 
 def paste_text(language: str, meeting_at: datetime, link: str) -> str:
@@ -326,10 +334,12 @@ async def send_invitation(
             [(glossary.text(key, language).name[:40], GlossaryTermButton("t", key, language).pack())]
             for key in terms[:8]
         ]
+        listen = message_listen_row(services(context), language)
+        rows = listen + rows
         await reply(update, "\n".join(lines), keyboard(rows) if rows else None)
         if terms:
             words = [bold(_("Woorden die u in het gesprek kunt horen"))]
             for key in terms[:8]:
                 term = glossary.text(key, language)
                 words.append(f"• <b>{esc(isolate(term.dutch, language))}</b>: {esc(rtl(term.short))}")
-            await reply(update, fit("\n".join(words)))
+            await reply(update, fit("\n".join(words)), keyboard(listen) if listen else None)

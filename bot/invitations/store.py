@@ -60,8 +60,14 @@ class InvitationStore(Protocol):
     ) -> tuple[str, Invitation]: ...
 
     async def open(
-        self, token: str, viewer_id: int | None = None, update_id: int | None = None
-    ) -> tuple[OpenStatus, Invitation | None]: ...
+        self, token: str, viewer_id: int | None = None, update_id: int | None = None, *, count: bool = True
+    ) -> tuple[OpenStatus, Invitation | None]:
+        """Look a token up for a parent: ("ok" | "expired" | "revoked" | "unknown", invitation).
+
+        Counted as "opened" once per update (``update_id``), never for the teacher's own look,
+        nor with ``count=False`` (the web page's calendar file: only opening the page counts).
+        """
+        ...
 
     async def for_teacher(self, user_id: int, preparation_id: int | None = None) -> list[Invitation]: ...
 

@@ -53,7 +53,7 @@ class PostgresInvitationStore:
         return token, await self._db.run(write.apply)
 
     async def open(
-        self, token: str, viewer_id: int | None = None, update_id: int | None = None
+        self, token: str, viewer_id: int | None = None, update_id: int | None = None, *, count: bool = True
     ) -> tuple[OpenStatus, Invitation | None]:
         """Look a token up for a parent; counted once per update, whichever worker gets it."""
         now = self._clock().astimezone(UTC)
@@ -67,7 +67,7 @@ class PostgresInvitationStore:
                 return "revoked", invitation
             if invitation.expires_at <= now:
                 return "expired", invitation
-            if viewer_id == invitation.user_id or not await claim_update(conn, update_id, _iso(now)):
+            if viewer_id == invitation.user_id or not count or not await claim_update(conn, update_id, _iso(now)):
                 return "ok", invitation
             await conn.execute(
                 "UPDATE invitations SET open_count = open_count + 1, opened_at = COALESCE(opened_at, $1) WHERE id = $2",

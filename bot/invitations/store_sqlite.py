@@ -56,7 +56,7 @@ class SqliteInvitationStore:
         return token, await self._db.run(work)
 
     async def open(
-        self, token: str, viewer_id: int | None = None, update_id: int | None = None
+        self, token: str, viewer_id: int | None = None, update_id: int | None = None, *, count: bool = True
     ) -> tuple[OpenStatus, Invitation | None]:
         """Look a token up for a parent: ("ok" | "expired" | "revoked" | "unknown", invitation).
 
@@ -77,7 +77,7 @@ class SqliteInvitationStore:
                     return "revoked", invitation
                 if invitation.expires_at <= now:
                     return "expired", invitation
-                if viewer_id == invitation.user_id:
+                if viewer_id == invitation.user_id or not count:
                     return "ok", invitation
                 if update_id is not None and not _claim_update(conn, update_id, _iso(now)):
                     return "ok", invitation

@@ -20,6 +20,7 @@ from bot.common.replies import keyboard, reply
 from bot.glossary.handlers import parent_language
 from bot.letters.screens import Screen, parent_screens, teacher_screens
 from bot.services import services
+from bot.voice.handlers import message_listen_row
 
 __all__ = ["LetterSource", "answer_caption", "answer_letter"]
 
@@ -60,7 +61,8 @@ async def answer_letter(update: Update, context: ContextTypes.DEFAULT_TYPE, text
         await svc.repo.count_question(answer.language, term.key, None)
     if not answer.terms:
         await svc.repo.count_question(answer.language, None, None)  # a letter's text is never kept
-    await _send(update, parent_screens(answer))
+    listen = message_listen_row(svc, answer.language)
+    await _send(update, [Screen(screen.text, screen.rows + listen) for screen in parent_screens(answer)])
 
 
 async def answer_caption(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

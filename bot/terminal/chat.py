@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TextIO
 
 from telegram import Update
@@ -21,10 +23,16 @@ from bot.common.replies import drain_answers
 from bot.config import Settings
 from bot.content.loading import ContentError
 from bot.fakeapi.core import FakeBotApi
+from bot.fakeapi.files import FileStore
 from bot.fakeapi.inprocess import InProcessRequest
 from bot.fakeapi.models import SentRequest
+from bot.voice.ogg import read_ogg_opus
 
-_SHOWN_METHODS = {"sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument", "answerCallbackQuery"}
+_SHOWN_METHODS = {
+    "sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument", "sendVoice", "answerCallbackQuery",
+}  # fmt: skip
+#: Where voice messages are saved for you to play (the terminal cannot play them itself).
+VOICE_DIR = Path(tempfile.gettempdir()) / "samenspraak-chat"
 
 
 @dataclass
@@ -42,6 +50,7 @@ class TerminalView:
     as_json: bool
     buttons: list[Button] = field(default_factory=list)
     printed: int = 0
+    files: FileStore | None = None
 
     def show_new(self, sent: list[SentRequest]) -> None:
         for request in sent[self.printed :]:
@@ -62,6 +71,9 @@ class TerminalView:
             content = getattr(document, "content", b"")
             body = content.decode("utf-8", "replace") if isinstance(content, bytes) else str(content)
             self._emit({"text": body, "buttons": [], "document": name}, f"📄 {name}\n{body}")
+            return
+        if request.method == "sendVoice":
+            self._show_voice(request)
             return
         message = request.message or {}
         rows = _keyboard_rows(message)
@@ -87,6 +99,23 @@ class TerminalView:
         if request.method != "sendMessage":
             record["edited"] = True
         self._emit(record, human)
+
+    def _show_voice(self, request: SentRequest) -> None:
+        """Save the voice message as an .ogg file and print its path and duration (from the OGG header)."""
+        message = request.message or {}
+        upload = request.params.get("voice")
+        content = getattr(upload, "content", None)
+        if not isinstance(content, bytes):  # re-sent by file_id: the fake keeps the bytes of its files
+            stored = self.files.get(str(message.get("voice", {}).get("file_id"))) if self.files else None
+            content = stored.content if stored is not None else None
+        info = read_ogg_opus(content or b"")
+        duration = round(info.duration, 1) if info else 0.0
+        VOICE_DIR.mkdir(parents=True, exist_ok=True)
+        path = VOICE_DIR / f"voice-{message.get('chat', {}).get('id', 0)}-{message.get('message_id', 0)}.ogg"
+        path.write_bytes(content or b"")
+        caption = str(message.get("caption") or "")
+        human = f"🔊 voice message, {duration} s (OGG/Opus): {path}" + (f"\n{caption}" if caption else "")
+        self._emit({"text": caption, "buttons": [], "voice": str(path), "duration": duration}, human)
 
     def _emit(self, record: dict[str, Any], human: str) -> None:
         if self.as_json:
@@ -159,7 +188,7 @@ async def run_chat(settings: Settings, *, language: str | None, user_id: int, as
         print(f"samenspraak chat: the content has errors (see samenspraak check):\n{exc}", file=sys.stderr)
         return 1
     interactive = sys.stdin.isatty() and not as_json
-    view = TerminalView(sys.stdout, as_json)
+    view = TerminalView(sys.stdout, as_json, files=api.files)
     if interactive:
         print(
             f"Samenspraak — terminal chat as Telegram user {user_id} (database: {settings.db_path}).\n"

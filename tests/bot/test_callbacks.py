@@ -31,7 +31,7 @@ from bot.common.callbacks import (
     decode,
 )
 from bot.reminders.planning import ReminderKind
-from tests.harness import BotHarness, finish_preparation
+from tests.harness import REPO_ROOT, BotHarness, finish_preparation
 
 TEACHER, PARENT = 1, 2
 
@@ -147,6 +147,8 @@ async def test_a_walk_through_every_feature_shows_every_kind_of_button_and_each_
     await bot.press(PARENT, "g:t:opp", lang="ar")
     await bot.press(PARENT, "g:d:", lang="ar")
     await bot.press(PARENT, "g:a:", lang="ar")
+    letter = (REPO_ROOT / "tests/data/letters/01_opp_uitnodiging.txt").read_text(encoding="utf-8")
+    await bot.send(PARENT, letter, lang="ar")  # a letter: its list carries "listen to this message"
     await bot.send(PARENT, "xqzwv", lang="ar")  # not a term: suggestions and "who can help"
     await bot.press(PARENT, "g:help", lang="ar")
     await bot.send(PARENT, "/start", lang="ar")
