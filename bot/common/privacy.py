@@ -123,6 +123,7 @@ def forget_in_memory(svc: Services, user_id: int) -> None:
     svc.progress_cache.clear()  # parsed preparations
     svc.voice.forget_user(user_id)  # that we told them the voice is a computer's
     svc.glossary.forget_questions()  # the recent questions (their texts)
+    svc.voice.forget_user(user_id)  # that we told them the voice is a computer's
     format_moment.cache_clear()  # formatted meeting dates
 
 

@@ -62,7 +62,11 @@ class InvitationStore(Protocol):
     async def open(
         self, token: str, viewer_id: int | None = None, update_id: int | None = None, *, count: bool = True
     ) -> tuple[OpenStatus, Invitation | None]:
-        """Look a token up; ``count=False`` (the web page's calendar file) never counts as "opened"."""
+        """Look a token up for a parent: ("ok" | "expired" | "revoked" | "unknown", invitation).
+
+        Counted as "opened" once per update (``update_id``), never for the teacher's own look,
+        nor with ``count=False`` (the web page's calendar file: only opening the page counts).
+        """
         ...
 
     async def for_teacher(self, user_id: int, preparation_id: int | None = None) -> list[Invitation]: ...

@@ -12,10 +12,8 @@ import httpx
 import pytest
 
 from bot.app import load_services
-from bot.invitations.store_sqlite import SqliteInvitationStore as InvitationStore
+from bot.backends import make_storage
 from bot.services import Services
-from bot.storage.db import Database
-from bot.storage.repository import Repository
 from bot.web.app import WebConfig, create_app
 from tests.harness import make_settings
 
@@ -73,8 +71,10 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> Services:
 
 @pytest.fixture
 async def web(tmp_path: Path, loaded: Services) -> AsyncIterator[Web]:
-    db = Database(tmp_path / "samenspraak.sqlite3")
-    svc = replace(loaded, db=db, repo=Repository(db), invitations=InvitationStore(db))
+    storage = make_storage(make_settings(tmp_path))
+    svc = replace(
+        loaded, db=storage.db, repo=storage.repo, invitations=storage.invitations, reminders=storage.reminders
+    )
     await svc.db.open()
     app = create_app(svc, WebConfig(bot_username="samenspraak_test_bot"))
     transport = httpx.ASGITransport(app=app, client=("192.0.2.7", 1234))

@@ -52,13 +52,13 @@ class Site:
         self.base, self.db, self.tokens, self.ids = base, db, tokens, ids
 
     async def opened(self, name: str) -> bool:
-        from bot.invitations.store_sqlite import SqliteInvitationStore as InvitationStore
+        from bot.invitations.store_sqlite import SqliteInvitationStore
         from bot.storage.db import Database
 
         db = Database(self.db)
         await db.open()
         try:
-            found = [i for i in await InvitationStore(db).for_teacher(TEACHER) if i.id == self.ids[name]]
+            found = [i for i in await SqliteInvitationStore(db).for_teacher(TEACHER) if i.id == self.ids[name]]
         finally:
             await db.close()
         return found[0].opened_at is not None
