@@ -163,7 +163,7 @@ def _drop_guesses_from_other_owners(catalog: Catalog, contexts_before: dict[str,
         previous = message.previous_id[0] if isinstance(message.previous_id, list | tuple) else message.previous_id
         owners = {_owner(context) for context in contexts_before.get(previous, set())}
         if _owner(message.context) not in owners:
-            message.string = "" if isinstance(message.id, str) else ("",) * len(message.id)  # plural forms
+            message.string = "" if isinstance(message.id, str) else ("",) * catalog.num_plurals
             message.flags.discard("fuzzy")
             message.previous_id = []
 
