@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.fakeapi.server import FakeBotApiServer  # noqa: E402
-from tests.pg import remove, start_server  # noqa: E402
-from tests.serve.service import QUESTIONS, start_service  # noqa: E402
+from bot.fakeapi.server import FakeBotApiServer
+from tests.pg import remove, start_server
+from tests.serve.service import QUESTIONS, start_service
 
 
 async def measure(workers: int, dsn: str, users: int, rounds: int, tmp: Path) -> dict[str, float]:

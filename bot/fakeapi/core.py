@@ -260,9 +260,9 @@ class FakeBotApi(BotMethods):
         deadline = time.monotonic() + timeout
         while True:
             now = time.monotonic()
-            undelivered = (self._polling_seen and any(u["update_id"] > self._max_delivered_id for u in self._pending)) or (
-                self.webhook is not None and bool(self._pending)  # webhook: pending until acknowledged
-            )
+            polled_late = self._polling_seen and any(u["update_id"] > self._max_delivered_id for u in self._pending)
+            # a webhook's updates are pending until acknowledged
+            undelivered = polled_late or (self.webhook is not None and bool(self._pending))
             busy = self._in_flight > 0 or undelivered
             if not busy and now - self.last_activity >= quiet:
                 return

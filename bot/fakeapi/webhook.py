@@ -142,7 +142,7 @@ class WebhookDelivery:
                 async with self._session.post(hook["url"], json=update, headers=headers) as response:
                     status = response.status
                     await response.read()
-            except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                 _LOGGER.debug("webhook delivery of %s failed: %s", update["update_id"], type(exc).__name__)
             self.deliveries.append(Delivery(update["update_id"], status, time.monotonic() - started))
             if 200 <= status < 300:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
@@ -156,10 +158,14 @@ async def _show_term(update: Update, context: ContextTypes.DEFAULT_TYPE, button:
     )
 
 
+#: Which screen a "🔊" button speaks: the letter in its callback data.
+_VOICE_VIEW: dict[str, Literal["t", "d", "a"]] = {"short": "t", "detail": "d", "actions": "a"}
+
+
 def term_rows(svc: Services, term: TermText, related: list[tuple[str, str]], shown: str = "short") -> Rows:
     """A term screen's buttons: "more" / "what can I do", then "🔊 Listen" (where the language can be
     heard) on a row of its own, then the related terms."""
-    view = {"short": "t", "detail": "d", "actions": "a"}[shown]
+    view = _VOICE_VIEW[shown]
     rows = render.term_buttons(term, related, shown=shown)
     return rows[:1] + listen_row(svc, view, term.key, term.language) + rows[1:]
 

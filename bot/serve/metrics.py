@@ -12,8 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client import multiprocess
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from telegram import Update
 
 #: Where an update's handling time falls (seconds): most are a few ms, a letter or photo longer.
@@ -39,7 +38,7 @@ class Metrics:
         if folder is None:
             return generate_latest(self.registry), CONTENT_TYPE_LATEST
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry, path=folder)
+        multiprocess.MultiProcessCollector(registry, path=folder)  # type: ignore[no-untyped-call]
         return generate_latest(registry), CONTENT_TYPE_LATEST
 
 
@@ -49,18 +48,26 @@ def make_metrics() -> Metrics:
     return Metrics(
         updates=Counter("samenspraak_updates", "Updates handled, by kind", ["kind"], registry=registry),
         latency=Histogram(
-            "samenspraak_update_seconds", "Time from receiving an update to answering the webhook",
-            ["kind"], buckets=LATENCY_BUCKETS, registry=registry,
-        ),  # fmt: skip
-        errors=Counter("samenspraak_update_errors", "Updates whose handler failed, by kind", ["kind"], registry=registry),
+            "samenspraak_update_seconds",
+            "Time from receiving an update to answering the webhook",
+            ["kind"],
+            buckets=LATENCY_BUCKETS,
+            registry=registry,
+        ),
+        errors=Counter(
+            "samenspraak_update_errors", "Updates whose handler failed, by kind", ["kind"], registry=registry
+        ),
         redeliveries=Counter(
-            "samenspraak_update_redeliver", "Updates answered 500 so Telegram delivers them again (database down)",
+            "samenspraak_update_redeliver",
+            "Updates answered 500 so Telegram delivers them again (database down)",
             registry=registry,
-        ),  # fmt: skip
+        ),
         rejected=Counter(
-            "samenspraak_webhook_rejected", "Webhook posts refused, by reason (secret, body)", ["reason"],
+            "samenspraak_webhook_rejected",
+            "Webhook posts refused, by reason (secret, body)",
+            ["reason"],
             registry=registry,
-        ),  # fmt: skip
+        ),
         registry=registry,
     )
 

@@ -20,6 +20,8 @@ import secrets
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable, Coroutine
+from typing import Any
 from urllib.parse import urlsplit
 
 import uvicorn
@@ -59,9 +61,9 @@ def run_set_webhook(settings: Settings, url: str) -> int:
     return _telegram_call(lambda: set_webhook(settings, url, secret), "webhook set")
 
 
-def _telegram_call(call: object, command: str) -> int:
+def _telegram_call(call: Callable[[], Coroutine[Any, Any, object]], command: str) -> int:
     try:
-        asyncio.run(call())  # type: ignore[operator]
+        asyncio.run(call())
     except InvalidToken:
         print(f"samenspraak {command}: Telegram rejected the token in TELEGRAM_BOT_TOKEN.", file=sys.stderr)
         return 2

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from typing import Literal
 
 from telegram import InputFile, Message, MessageEntity, Update
 from telegram.constants import ChatAction
@@ -44,11 +45,11 @@ def listen_label(language: str) -> str:
         return _("🔊 Luisteren")
 
 
-def listen_row(svc: Services, view: str, key: str, language: str) -> Rows:
+def listen_row(svc: Services, view: Literal["t", "d", "a"], key: str, language: str) -> Rows:
     """The button row under a glossary screen, or no row where the language cannot be heard."""
     if not svc.voice.can_speak(language):
         return []
-    return [[(listen_label(language), VoiceTermButton(view, key, language).pack())]]  # type: ignore[arg-type]
+    return [[(listen_label(language), VoiceTermButton(view, key, language).pack())]]
 
 
 def message_listen_row(svc: Services, language: str) -> Rows:

@@ -22,7 +22,6 @@ from bot.glossary.extract import (
 from bot.glossary.normalize import compact
 from bot.glossary.search import MAX_WEAK_FORM
 from bot.glossary.terms import MAX_SHORT, TRANSLATED_FIELDS, Term, load_glossary, split_aliases
-from bot.letters.scan import ScanRules
 
 REPO = Path(__file__).resolve().parents[2]
 GLOSSARY = REPO / "glossary"

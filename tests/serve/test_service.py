@@ -151,7 +151,7 @@ def own_pg() -> AsyncIterator[PgServer]:
     """A server of this test's own: it is stopped and started again."""
     try:
         server = start_server()
-    except Exception as exc:  # noqa: BLE001 -- any reason means: no PostgreSQL here
+    except Exception as exc:
         pytest.skip(f"PostgreSQL tests skipped: no server could be started here ({exc})")
     try:
         yield server
