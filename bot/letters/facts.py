@@ -66,6 +66,7 @@ class DateFact:
     until: dt.time | None
     deadline: bool
     weekday_written: bool  # the letter names the weekday (and it fits the date)
+    weekday_conflict: bool = False  # the letter names a weekday that does not fit the date: show none
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,7 @@ def _read(match: re.Match[str], now: dt.datetime) -> DateFact | None:
         until=_time(parts["until"]),
         deadline=bool(parts["deadline"]),
         weekday_written=named,
+        weekday_conflict=bool(weekday) and not named,
     )
 
 

@@ -141,9 +141,12 @@ def date_line(fact: DateFact, language: str) -> str:
 
 
 def format_when(fact: DateFact, language: str) -> str:
-    """The date (and time, and end time) as the parent's locale writes them (CLDR through Babel)."""
+    """The date (and time, and end time) as the parent's locale writes them (CLDR through Babel).
+    Where the letter's weekday does not fit its date ("dinsdag 14 januari" when the 14th is a
+    Thursday), no weekday is shown: naming another day than the letter would only confuse; the
+    letter's own words stand beside it."""
     locale = babel_locale(language)
-    day = format_date(fact.day, format="full", locale=locale)
+    day = format_date(fact.day, format="long" if fact.weekday_conflict else "full", locale=locale)
     if fact.time is None:
         return day
     clock = format_time(dt.datetime.combine(fact.day, fact.time), format="short", locale=locale)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.letters.facts import find_facts
+from bot.letters.screens import format_when
 from tests.letters.letters_data import TODAY, load_letters
 
 LETTERS = load_letters()
@@ -43,6 +44,11 @@ def test_a_weekday_that_does_not_fit_the_date_is_not_trusted() -> None:
     # 14 januari 2027 is a Thursday; the letter says Tuesday: the date wins, the weekday is dropped
     (fact,) = find_facts("Het gesprek is op dinsdag 14 januari om 15.15 uur.", TODAY).dates
     assert fact.day == dt.date(2027, 1, 14) and fact.time == dt.time(15, 15) and not fact.weekday_written
+    # ... and the parent is not shown a third day: no weekday at all beside the letter's own words
+    shown = format_when(fact, "en")
+    assert "January 14, 2027" in shown and "Thursday" not in shown and "Tuesday" not in shown
+    (fitting,) = find_facts("Het gesprek is op donderdag 14 januari om 15.15 uur.", TODAY).dates
+    assert "Thursday" in format_when(fitting, "en")
 
 
 def test_a_time_range_a_numeric_date_and_the_letters_own_date() -> None:
