@@ -26,8 +26,9 @@ from bot.glossary.search import (
     SearchResult,
     Translate,
 )
-from bot.glossary.terms import Source, Term, load_glossary
+from bot.glossary.terms import Source, Term, load_glossary, split_aliases
 from bot.i18n.catalogs import Catalogs
+from bot.i18n.locales import PARENT_LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -596,3 +597,45 @@ def test_letters_that_are_only_part_of_a_spelling_are_offered_not_answered() -> 
     assert not result.confident and result.ambiguous
     assert [m.key for m in result.suggestions] == ["mbo"]
     assert found(index, "wat is m b o") == "mbo"
+
+
+#: Unicode script of each parent language's own alphabet (Latin-script languages: letters beyond
+#: the Dutch forms count as "their own"); Ge'ez for Tigrinya, Han for Chinese.
+_OWN_SCRIPT = {"ar": "ARABIC", "fa": "ARABIC", "ru": "CYRILLIC", "uk": "CYRILLIC", "bg": "CYRILLIC",
+               "ti": "ETHIOPIC", "zh": "CJK"}  # fmt: skip
+
+
+def _in_own_script(alias: str, language: str, dutch_forms: set[str]) -> bool:
+    import unicodedata
+
+    script = _OWN_SCRIPT.get(language)
+    if script is None:  # a Latin-script language: its own words, not a Dutch form copied over
+        return compact(alias) not in dutch_forms
+    return any(script in unicodedata.name(char, "") for char in alias)
+
+
+@pytest.mark.parametrize("language", [code for code in PARENT_LANGUAGES if code != "nl"])
+def test_real_glossary_every_translated_name_and_alias_finds_its_own_term(real: Real, language: str) -> None:
+    """Generated from the catalogs: in each language, every term's translated name and each of its
+    aliases finds that term (a form two terms share on purpose, "so", is offered with both), and every
+    term has at least three aliases in the language's own script."""
+    terms, index = real
+    translate = _real_translate(ROOT / "build" / "test-locales")
+    wrong: list[str] = []
+    thin: list[str] = []
+    for term in terms.values():
+        dutch = {compact(form) for form in (term.term, term.name, term.abbreviation or "", *term.alias_list())}
+        name = translate(language, term.key, "name", term.name)
+        aliases = split_aliases(translate(language, term.key, "aliases", term.aliases))
+        for form in [name, *aliases]:
+            result = index.lookup(form)
+            if result.ambiguous and term.key in {m.key for m in result.suggestions}:
+                continue
+            if not (result.confident and result.best and result.best.key == term.key):
+                got = [m.key for m in result.suggestions] if not result.confident else [result.best.key]  # type: ignore[union-attr]
+                wrong.append(f"{term.key}: {form!r} -> {got}")
+        own = [alias for alias in aliases if _in_own_script(alias, language, dutch)]
+        if len(own) < 3:
+            thin.append(f"{term.key}: {own}")
+    assert not wrong, f"{language}:\n" + "\n".join(wrong)
+    assert not thin, f"{language}: fewer than three aliases in the language's own script:\n" + "\n".join(thin)
