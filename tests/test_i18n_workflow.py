@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from babel.messages.catalog import Catalog
 
-from bot.i18n.workflow import _contexts_by_text, _drop_guesses_from_other_owners
+from bot.i18n.workflow import _guess_from_same_context
 
 OLD_SUPPORT = "Extra ondersteuning is hulp die de school niet zelf kan geven aan uw kind in de klas."
 NEW_TERM = "Ambulante begeleiding is hulp die de school niet zelf kan geven aan uw kind in de klas."
@@ -12,9 +12,10 @@ EDITED_SUPPORT = "Extra ondersteuning is hulp die de school niet zelf kan geven 
 
 
 def _update(old: Catalog, template: Catalog) -> Catalog:
-    before = _contexts_by_text(old)
-    old.update(template, update_header_comment=False)
-    _drop_guesses_from_other_owners(old, before)
+    """What ``samenspraak i18n update`` does to a glossary catalog."""
+    previous = {m.context: m for m in old if m.context and m.string}
+    old.update(template, no_fuzzy_matching=True, update_header_comment=False)
+    _guess_from_same_context(old, previous)
     return old
 
 
@@ -29,7 +30,7 @@ def test_a_new_term_starts_empty_instead_of_with_another_terms_explanation() -> 
 
     new = updated.get(NEW_TERM, context="ambulante_begeleiding|short")
     assert new is not None
-    assert new.string == "" and not new.fuzzy, "a guess from another term would read as a finished translation"
+    assert not new.string and not new.fuzzy, "a guess from another term would read as a finished translation"
     assert updated.get(OLD_SUPPORT, context="extra_ondersteuning|short").string.startswith("Zusätzliche")
 
 
@@ -46,8 +47,6 @@ def test_an_edited_sentence_of_the_same_term_keeps_its_fuzzy_guess_for_the_trans
 
 
 def test_a_changed_glossary_field_starts_from_its_own_old_translation_and_a_new_term_starts_empty() -> None:
-    from bot.i18n.workflow import _guess_from_same_context
-
     old = Catalog(locale="de")
     old.add(OLD_SUPPORT, "Zusätzliche Unterstützung ist Hilfe …", context="extra_ondersteuning|short")
     previous = {m.context: m for m in old if m.context and m.string}

@@ -108,10 +108,8 @@ def update_catalogs(root: Path, domains: tuple[str, ...] = tuple(DOMAINS)) -> li
                 previous_by_context = {m.context: m for m in catalog if m.context and m.string}
                 catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
                 _guess_from_same_context(catalog, previous_by_context)
-            else:
-                contexts_before = _contexts_by_text(catalog)
+            else:  # screens and coach texts: Babel's guess from the most similar old text helps an edit
                 catalog.update(template, update_header_comment=False)
-                _drop_guesses_from_other_owners(catalog, contexts_before)
             catalog.fuzzy = False  # the header is ours, not a draft; a fuzzy header is left out of the .mo
             catalog.revision_date = datetime.now(UTC)
             with po.open("wb") as out:
@@ -136,36 +134,6 @@ def _guess_from_same_context(catalog: Catalog, previous_by_context: dict[str, Me
             message.string = old.string
             message.flags.add("fuzzy")
             message.previous_id = [old.id] if isinstance(old.id, str) else list(old.id)
-
-
-def _contexts_by_text(catalog: Catalog) -> dict[str, set[str | None]]:
-    """Which message contexts each Dutch text belonged to before an update."""
-    owners: dict[str, set[str | None]] = {}
-    for message in catalog:
-        if message.id and isinstance(message.id, str):
-            owners.setdefault(message.id, set()).add(message.context)
-    return owners
-
-
-def _owner(context: str | None) -> str | None:
-    """The term or screen a message belongs to: 'tlv' for the glossary context 'tlv|short'."""
-    return context.split("|", 1)[0] if context else context
-
-
-def _drop_guesses_from_other_owners(catalog: Catalog, contexts_before: dict[str, set[str | None]]) -> None:
-    """Babel fills a new message with a fuzzy guess: the translation of the most similar old text.
-    For a new glossary term that is another term's explanation ("ambulante begeleiding" guessed from
-    "extra ondersteuning"), which a translator may skim and keep. A guess is kept only when it comes
-    from the same term or screen (an edited sentence); otherwise the message starts empty."""
-    for message in catalog:
-        if not message.fuzzy or not message.previous_id:
-            continue
-        previous = message.previous_id[0] if isinstance(message.previous_id, list | tuple) else message.previous_id
-        owners = {_owner(context) for context in contexts_before.get(previous, set())}
-        if _owner(message.context) not in owners:
-            message.string = "" if isinstance(message.id, str) else ("",) * catalog.num_plurals
-            message.flags.discard("fuzzy")
-            message.previous_id = []
 
 
 def compile_catalogs(root: Path, domains: tuple[str, ...] = tuple(DOMAINS)) -> list[Path]:
